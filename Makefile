@@ -1,0 +1,37 @@
+# virtnet — the two commands of the README are `make up` and `make test`.
+SHELL := /bin/bash
+NODE ?= node
+
+.PHONY: build deps up up-detached down test typecheck lint unit clean bench
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps:
+	@bash scripts/install-debian-deps.sh
+
+build: deps node_modules/.installed
+	npx tsc -p tsconfig.json
+
+# Foreground: prints the banner, Ctrl-C stops. `make up DETACH=1` returns once the server is ready.
+up: build
+	$(NODE) bin/virtnet.js up $(if $(DETACH),-d,)
+
+down:
+	$(NODE) bin/virtnet.js down
+
+typecheck: node_modules/.installed
+	npx tsc -p tsconfig.json --noEmit
+
+lint: node_modules/.installed
+	npx eslint .
+
+test: build typecheck lint
+	$(NODE) scripts/run-tests.js
+
+bench: build
+	$(NODE) dist/bench/api/api-bench.js
+
+clean:
+	rm -rf dist node_modules

@@ -1,0 +1,26 @@
+// Lint: typescript-eslint's recommended rules plus the dependency rule of docs/architecture.md.
+import tseslint from 'typescript-eslint';
+
+const layer = (files, regex, message) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ regex, message }] }] },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'console/dist/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  layer(['src/common/**'], '^\\.\\./', 'src/common is pure and imports nothing of ours outside itself'),
+  layer(['src/apis/**'], '/(api|client|controllers|agent|runtime|lab|cli)/',
+    'src/apis may import only src/common'),
+  layer(['src/api/storage/**'], '/(apis|client|controllers|agent|runtime|lab|cli)/|^\\.\\./[^./]+\\.js$',
+    'the store knows no API behaviour'),
+  layer(['src/controllers/**', 'src/agent/**', 'src/runtime/**', 'src/lab/**', 'src/client/**'],
+    '/api/', 'reach the server only through src/client (the API over the network)'),
+  layer(['src/cli/**'], '/api/(?!server\\.js$)', 'the CLI reaches the API through src/client; only serve starts the server'),
+);

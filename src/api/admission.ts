@@ -1,0 +1,75 @@
+// Admission of incoming objects: decoding checks, unknown-field handling, defaults and validation.
+// Pure: takes objects, returns objects or throws StatusError.
+import type { KindDef } from '../apis/kind.js';
+import { pruneUnknownFields, validateSchema, applySchemaDefaults } from '../apis/schema-validate.js';
+import { validateObjectName, validateLabels, validateAnnotations } from '../common/names.js';
+import { badRequest, invalid, type FieldError } from '../common/status-error.js';
+import { isPlainObject, type KubeObject } from '../common/object.js';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export function parseFieldValidation(v: string | null): FieldValidation {
+  if (v === null || v === '' || v === 'Warn') return 'Warn';
+  if (v === 'Strict' || v === 'Ignore') return v;
+  throw badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got ${JSON.stringify(v)}`);
+}
+
+/**
+ * Checks the body is an object of the addressed kind and prunes fields the schema does not declare:
+ * Strict rejects them (400, apiserver's "strict decoding error" wording), Warn reports them as warnings.
+ */
+export function decodeObject(def: KindDef, version: string, body: unknown, fv: FieldValidation): { obj: KubeObject; warnings: string[] } {
+  const gv = def.group ? `${def.group}/${version}` : version;
+  if (!isPlainObject(body)) {
+    throw badRequest(`Object '${def.kind}' is invalid: the request body must be a JSON object`);
+  }
+  const obj = body as Record<string, unknown>;
+  if (obj.apiVersion !== undefined && obj.apiVersion !== gv && !def.versions.some((v) => obj.apiVersion === (def.group ? `${def.group}/${v}` : v))) {
+    throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${gv})`);
+  }
+  if (obj.kind !== undefined && obj.kind !== def.kind) {
+    throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${def.kind})`);
+  }
+  obj.apiVersion = gv;
+  obj.kind = def.kind;
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  if (!isPlainObject(obj.metadata)) {
+    throw badRequest(`${def.kind} in version "${version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${typeof obj.metadata} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`);
+  }
+  const unknown = pruneUnknownFields(def, obj as KubeObject);
+  const warnings: string[] = [];
+  if (unknown.length > 0) {
+    const list = unknown.map((p) => `unknown field "${p}"`);
+    if (fv === 'Strict') {
+      throw badRequest(`${def.kind} in version "${version}" cannot be handled as a ${def.kind}: strict decoding error: ${list.join(', ')}`);
+    }
+    if (fv === 'Warn') warnings.push(...list);
+  }
+  return { obj: obj as KubeObject, warnings };
+}
+
+/** Schema defaults apply to every write; a kind's own defaults (PrepareForCreate upstream) only on create. */
+export function applyDefaults(def: KindDef, obj: KubeObject, op: 'create' | 'update'): void {
+  applySchemaDefaults(def, obj);
+  if (op === 'create') def.defaults?.(obj);
+}
+
+/** Validation of a whole object about to be stored: name, labels, annotations, schema and kind rules. */
+export function validateForStore(def: KindDef, obj: KubeObject, old: KubeObject | undefined): void {
+  const errs: FieldError[] = [];
+  const name = obj.metadata.name ?? '';
+  if (!old) errs.push(...validateObjectName(name, def.nameRule, 'metadata.name'));
+  if (obj.metadata.labels !== undefined) errs.push(...validateLabels(obj.metadata.labels, 'metadata.labels'));
+  if (obj.metadata.annotations !== undefined) errs.push(...validateAnnotations(obj.metadata.annotations, 'metadata.annotations'));
+  if (old?.metadata.deletionTimestamp) {
+    const before = new Set(old.metadata.finalizers ?? []);
+    for (const f of obj.metadata.finalizers ?? []) {
+      if (!before.has(f)) {
+        errs.push({ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${JSON.stringify(f)}}` });
+      }
+    }
+  }
+  errs.push(...validateSchema(def, obj));
+  if (def.validate) errs.push(...def.validate(obj, old));
+  if (errs.length > 0) throw invalid(def.group, def.kind, name, errs);
+}

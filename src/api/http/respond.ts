@@ -1,0 +1,30 @@
+// Writing responses: JSON bodies, Status errors and Warning headers.
+import type { ServerResponse } from 'node:http';
+import { StatusError, internalError } from '../../common/status-error.js';
+
+export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string | string[]> = {
+    'Content-Type': contentType,
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-cache, private',
+  };
+  if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(code, headers);
+  res.end(text);
+}
+
+export function toStatusError(e: unknown): StatusError {
+  if (e instanceof StatusError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return internalError(msg);
+}
+
+export function sendError(res: ServerResponse, e: unknown): void {
+  const err = toStatusError(e);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, err.code, err.toStatus());
+}

@@ -1,0 +1,155 @@
+// The API server: authentication, non-resource endpoints (version, discovery, OpenAPI, health) and
+// resource requests; started by `virtnet serve`.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { allKinds } from '../apis/registry.js';
+import { openSqliteStore } from './storage/sqlite-store.js';
+import type { Store } from './storage/store.js';
+import { KindIndex } from './kind-index.js';
+import { ResourceService } from './resource-service.js';
+import { parsePath } from './request-info.js';
+import { handleResource, type HandlerContext } from './resource-handler.js';
+import { sendJson, sendError } from './http/respond.js';
+import {
+  acceptsAggregated, aggregatedDiscovery, legacyApiVersions, legacyGroupList, legacyResourceList, groupObject,
+} from './discovery.js';
+import { OpenApiCache } from './openapi.js';
+import { TokenAuthenticator } from './authn.js';
+import { renderKubeconfig } from './kubeconfig.js';
+import { ensureServingCerts } from './tls.js';
+import { StatusError, unauthorized } from '../common/status-error.js';
+import { GarbageCollector } from './lifecycle/garbage-collector.js';
+import { NamespaceLifecycle } from './lifecycle/namespace-lifecycle.js';
+import { ensureDefaultNamespaces } from './lifecycle/bootstrap.js';
+
+export const SERVER_VERSION = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-virtnet',
+  gitCommit: '',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'node',
+  compiler: 'tsc',
+  platform: 'linux/amd64',
+};
+
+export interface ApiServerOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+}
+
+export interface RunningServer {
+  url: string;
+  /** PEM of the CA that signed the serving certificate (also in DATA/pki/ca.crt and the kubeconfig). */
+  caCert: string;
+  kubeconfigPath: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+const OPEN_PATHS = new Set(['/', '/version', '/healthz', '/livez', '/readyz']);
+
+const CONSOLE_PLACEHOLDER = '<!doctype html><html><head><meta charset="utf-8"><title>virtnet</title></head><body><h1>virtnet</h1><p>The API server is running. Use <code>kubectl --kubeconfig &lt;data&gt;/kubeconfig</code>. The web console is not built yet.</p></body></html>';
+
+export async function startApiServer(opts: ApiServerOptions): Promise<RunningServer> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const store = await openSqliteStore({ path: join(opts.dataDir, 'store.db') });
+  const index = new KindIndex(allKinds);
+  const service = new ResourceService(store);
+  const openapi = new OpenApiCache(index);
+  const authn = new TokenAuthenticator(join(opts.dataDir, 'tokens.csv'));
+  const adminToken = authn.ensureUser('admin', ['system:masters']);
+  const ctx: HandlerContext = { index, store, service };
+
+  await ensureDefaultNamespaces(index, service);
+  const gc = new GarbageCollector(index, store, service);
+  const nsl = new NamespaceLifecycle(index, store, service);
+  await gc.start();
+  await nsl.start();
+
+  const sockets = new Set<Duplex>();
+  const certs = ensureServingCerts(join(opts.dataDir, 'pki'), [opts.host]);
+  const server: Server = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+    handle(req, res).catch((e: unknown) => sendError(res, e));
+  });
+  server.on('secureConnection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 0;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (!OPEN_PATHS.has(path) && !authn.authenticate(req.headers.authorization)) throw unauthorized();
+    if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
+    if (path === '/') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(CONSOLE_PLACEHOLDER);
+      return;
+    }
+    if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    const agg = acceptsAggregated(req.headers.accept);
+    if (path === '/api') return agg ? sendJson(res, 200, aggregatedDiscovery(index, true), agg) : sendJson(res, 200, legacyApiVersions());
+    if (path === '/apis') return agg ? sendJson(res, 200, aggregatedDiscovery(index, false), agg) : sendJson(res, 200, legacyGroupList(index));
+    if (path === '/openapi/v3') return sendJson(res, 200, openapi.root());
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = openapi.document(path.slice('/openapi/v3/'.length));
+      if (doc === undefined) throw notFoundPath();
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(doc), 'Cache-Control': 'public, immutable' });
+      res.end(doc);
+      return;
+    }
+    const parts = path.split('/').filter(Boolean);
+    if (parts[0] === 'api' && parts.length === 2 && index.hasGroupVersion('', parts[1]!)) return sendJson(res, 200, legacyResourceList(index, '', parts[1]!));
+    if (parts[0] === 'apis' && parts.length === 2) {
+      const g = index.groups.find((x) => x.group === parts[1]);
+      if (g) return sendJson(res, 200, groupObject(g.group, g.versions));
+    }
+    if (parts[0] === 'apis' && parts.length === 3 && index.hasGroupVersion(parts[1]!, parts[2]!)) return sendJson(res, 200, legacyResourceList(index, parts[1]!, parts[2]!));
+    const parsed = parsePath(path);
+    if (parsed.type === 'resource') return handleResource(ctx, parsed.path, url, req, res);
+    throw notFoundPath();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `https://${host}:${addr.port}`;
+  const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, renderKubeconfig(url, 'admin', adminToken, certs.caCert), { mode: 0o600 });
+
+  return {
+    url,
+    caCert: certs.caCert,
+    kubeconfigPath,
+    store,
+    async close() {
+      gc.stop();
+      nsl.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      await store.close();
+    },
+  };
+}
+
+function notFoundPath(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+}

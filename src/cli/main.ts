@@ -1,0 +1,19 @@
+// The `virtnet` command: one file per subcommand.
+import { Command } from 'commander';
+import { serveCommand } from './serve.js';
+import { upCommand, downCommand } from './up.js';
+import { kubeconfigCommand } from './kubeconfig.js';
+
+const program = new Command('virtnet')
+  .description('Self-hosted VM networking with the APIs and workflows of OpenShift Virtualization')
+  .version('0.1.0');
+
+program.addCommand(serveCommand());
+program.addCommand(upCommand());
+program.addCommand(downCommand());
+program.addCommand(kubeconfigCommand());
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
