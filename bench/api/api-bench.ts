@@ -17,7 +17,7 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const rounds = Number(option('--rounds') ?? 2);
+const rounds = Number(option('--rounds') ?? 3);
 const factor = Number(option('--scale') ?? 1);
 const cpuProfDir = option('--cpu-prof');
 if (!(rounds >= 1) || !(factor > 0)) throw new Error('--rounds must be >= 1 and --scale > 0');

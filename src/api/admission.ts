@@ -51,6 +51,7 @@ export function decodeObject(def: KindDef, version: string, body: unknown, fv: F
 /** Schema defaults apply to every write; a kind's own defaults (PrepareForCreate upstream) only on create. */
 export function applyDefaults(def: KindDef, obj: KubeObject, op: 'create' | 'update'): void {
   applySchemaDefaults(def, obj);
+  def.normalize?.(obj);
   if (op === 'create') def.defaults?.(obj);
 }
 

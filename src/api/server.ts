@@ -42,6 +42,8 @@ export interface ApiServerOptions {
   dataDir: string;
   host: string;
   port: number;
+  /** Watch history kept for resuming (events); older resourceVersions get 410 Expired. */
+  retainEvents?: number;
 }
 
 export interface RunningServer {
@@ -59,7 +61,7 @@ const CONSOLE_PLACEHOLDER = '<!doctype html><html><head><meta charset="utf-8"><t
 
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningServer> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const store = await openSqliteStore({ path: join(opts.dataDir, 'store.db') });
+  const store = await openSqliteStore({ path: join(opts.dataDir, 'store.db'), ...(opts.retainEvents !== undefined ? { retainEvents: opts.retainEvents } : {}) });
   const index = new KindIndex(allKinds);
   const service = new ResourceService(store);
   const openapi = new OpenApiCache(index);

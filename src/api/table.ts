@@ -25,8 +25,13 @@ const nameColumn = {
   priority: 0,
 };
 
+/** Kinds whose upstream printer places Name elsewhere (Event: wide-only, last) list it themselves. */
+function leadingName(def: KindDef): boolean {
+  return !def.printerColumns.some((c) => c.name === 'Name');
+}
+
 export function columnDefinitions(def: KindDef): Record<string, unknown>[] {
-  return [nameColumn, ...def.printerColumns.map((c) => ({
+  return [...(leadingName(def) ? [nameColumn] : []), ...def.printerColumns.map((c) => ({
     name: c.name,
     type: c.type,
     format: c.format ?? '',
@@ -46,7 +51,7 @@ function cell(c: PrinterColumn, obj: KubeObject, now: Date): unknown {
 
 export function tableRow(def: KindDef, obj: KubeObject, include: IncludeObject, now: Date): Record<string, unknown> {
   const row: Record<string, unknown> = {
-    cells: [obj.metadata.name ?? '', ...def.printerColumns.map((c) => cell(c, obj, now))],
+    cells: [...(leadingName(def) ? [obj.metadata.name ?? ''] : []), ...def.printerColumns.map((c) => cell(c, obj, now))],
   };
   if (include === 'Object') row.object = obj;
   else if (include === 'Metadata') {

@@ -57,7 +57,12 @@ export interface KindDef {
   /** Present only for kinds kubectl patches strategically (core and other built-in kinds). */
   strategicMerge?: StrategicListRule[];
   fieldSelectors: FieldSelectorDef[];
-  /** Fill defaults on create (beyond schema `default`s); pure, mutates the given object. */
+  /**
+   * Normalisation applied on every write, create and update (upstream's SetDefaults_* functions: e.g. a
+   * Secret's stringData folded into data); pure, mutates the given object.
+   */
+  normalize?: (obj: KubeObject) => void;
+  /** Fill defaults on create only (upstream's PrepareForCreate); pure, mutates the given object. */
   defaults?: (obj: KubeObject) => void;
   /** Kind-specific validation beyond the schema; returns field errors in upstream words. */
   validate?: (obj: KubeObject, old: KubeObject | undefined) => FieldError[];

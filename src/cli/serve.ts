@@ -8,9 +8,12 @@ export function serveCommand(): Command {
     .description('run the API server (Kubernetes REST on SQLite) in the foreground')
     .option('--listen <host:port>', 'address to listen on (port 0 picks a free one)', DEFAULT_LISTEN)
     .option('--data <dir>', 'state directory (database, tokens, kubeconfig)', defaultDataDir())
-    .action(async (o: { listen: string; data: string }) => {
+    .option('--event-history <n>', 'changes kept for watch resume; older resourceVersions get 410 Expired', '100000')
+    .action(async (o: { listen: string; data: string; eventHistory: string }) => {
       const { host, port } = parseListen(o.listen);
-      const srv = await startApiServer({ dataDir: o.data, host, port });
+      const retainEvents = Number(o.eventHistory);
+      if (!Number.isInteger(retainEvents) || retainEvents < 0) throw new Error(`--event-history must be a whole number, got ${JSON.stringify(o.eventHistory)}`);
+      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents });
       // Tests and `virtnet up -d` wait for this line.
       console.log(`virtnet API server listening on ${srv.url}`);
       console.log(`kubeconfig: ${srv.kubeconfigPath}`);

@@ -120,8 +120,11 @@ export function fieldErrorBody(e: FieldError): string {
     case 'FieldValueRequired':
     case 'FieldValueForbidden':
     case 'FieldValueTooLong':
-    case 'FieldValueTooMany':
       s = words;
+      break;
+    case 'FieldValueTooMany':
+      // upstream prints the actual count when it is known: `Too many: 3: must have at most 2 items`
+      s = typeof e.value === 'number' ? `${words}: ${e.value}` : words;
       break;
     default:
       s = e.value === undefined ? words : `${words}: ${renderFieldValue(e.value)}`;

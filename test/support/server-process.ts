@@ -38,15 +38,18 @@ export class ServerProcess {
     this.cacheDir = join(dataDir, 'kube-cache');
   }
 
-  static async start(dataDir = mkdtempSync(join(tmpdir(), 'vn-test-'))): Promise<ServerProcess> {
+  extraArgs: string[] = [];
+
+  static async start(dataDir = mkdtempSync(join(tmpdir(), 'vn-test-')), extraArgs: string[] = []): Promise<ServerProcess> {
     const s = new ServerProcess(dataDir);
+    s.extraArgs = extraArgs;
     await s.launch();
     return s;
   }
 
   async launch(): Promise<void> {
     const bin = join(repoRoot, 'bin', 'virtnet.js');
-    const child = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', '--data', this.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', '--data', this.dataDir, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.output = '';
     await new Promise<void>((resolveReady, reject) => {

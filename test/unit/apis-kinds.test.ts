@@ -22,6 +22,7 @@ describe('core/v1 Namespace', () => {
   const ns = kind('', 'Namespace');
   it('gets phase Active, the kubernetes finalizer and its name label on create', () => {
     const o = ko({ metadata: { name: 'vmexamples-user1-udn', labels: { 'k8s.ovn.org/primary-user-defined-network': '' } }, spec: { finalizers: ['custom'] }, status: { phase: 'Terminating' } });
+    ns.normalize!(o);
     ns.defaults!(o);
     assert.deepEqual(o, {
       metadata: { name: 'vmexamples-user1-udn', labels: { 'k8s.ovn.org/primary-user-defined-network': '', 'kubernetes.io/metadata.name': 'vmexamples-user1-udn' } },
@@ -66,7 +67,7 @@ describe('core/v1 ConfigMap and Secret', () => {
 
   it('defaults a Secret to Opaque and folds stringData into data', () => {
     const o = ko({ metadata: { name: 's' }, data: { a: 'eA==', b: 'eA==' }, stringData: { b: 'héllo' } });
-    secret.defaults!(o);
+    secret.normalize!(o);
     assert.deepEqual(o, { metadata: { name: 's' }, type: 'Opaque', data: { a: 'eA==', b: Buffer.from('héllo').toString('base64') } });
   });
 

@@ -55,11 +55,13 @@ export const namespaceKind: KindDef = {
   fieldSelectors: [{ field: 'status.phase', value: (o) => stringField(o, 'status', 'phase') }],
   // namespaceStrategy.PrepareForCreate: phase Active and the "kubernetes" finalizer, whatever was sent.
   // SetDefaults_Namespace (and Canonicalize on every write): label kubernetes.io/metadata.name=<name>.
-  defaults: (o) => {
+  normalize: (o) => {
     const name = o.metadata.name;
     if (typeof name === 'string' && name !== '') {
       o.metadata.labels = { ...(o.metadata.labels ?? {}), [METADATA_NAME_LABEL]: name };
     }
+  },
+  defaults: (o) => {
     const s = isPlainObject(o['spec']) ? o['spec'] : {};
     const fins = Array.isArray(s['finalizers']) ? s['finalizers'].filter((f): f is string => typeof f === 'string') : [];
     if (!fins.includes(NAMESPACE_FINALIZER)) fins.push(NAMESPACE_FINALIZER);

@@ -115,7 +115,7 @@ export const secretKind: KindDef = {
   strategicMerge: [...METADATA_STRATEGIC_RULES],
   fieldSelectors: [{ field: 'type', value: (o) => stringField(o, 'type') }],
   // SetDefaults_Secret: type Opaque; the stringData conversion runs on every write (call mergeStringData).
-  defaults: (o) => {
+  normalize: (o) => {
     if (o['type'] === undefined || o['type'] === '') o['type'] = SECRET_TYPE_OPAQUE;
     mergeStringData(o);
   },
