@@ -1,16 +1,18 @@
 // API benchmark: the same HTTP workload against `virtnet serve` and against a minimal node:http +
 // SQLite server (baseline-server.ts), in the same run, so the printed ratios compare like with like
-// on this machine at this moment. Rounds interleave (virtnet, baseline, virtnet, baseline, ...).
+// on this machine at this moment. Both servers run side by side; every phase runs on one, then at
+// once on the other (first virtnet, then baseline; the next round the other way round).
 // Usage: node dist/bench/api/api-bench.js [--rounds N] [--scale F] [--dir PARENT] [--cpu-prof DIR]
 //   --scale 0.1 runs a tenth of the counts (a smoke test); --cpu-prof writes virtnet's CPU profiles to DIR.
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BenchClient } from './http-client.js';
-import { runWorkload, type WorkloadResult } from './load.js';
+import { OPS, prepare, runOp } from './load.js';
 import { FULL_SCALE, type Scale } from './shapes.js';
-import { startServer, type ServerKind } from './servers.js';
-import { bestOps, bestWatch, describeWatch, opTable, problemLines, roundLine, targetLines } from './report.js';
+import { startServer, type RunningServer, type ServerKind } from './servers.js';
+import { bestWatch, describeWatch, opTable, problemLines, roundLine, targetLines, type RoundResult } from './report.js';
+import { runWatch } from './watch-load.js';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -54,55 +56,78 @@ console.log(`machine: ${cpus().length} CPU cores SHARED by the load generator (t
   `${scale.watchers} watch streams) and the server under test; node ${process.version}; data in ${parent} (${fsTypeOf(parent)}).`);
 console.log(`workload per server, after an untimed warm-up (${scale.warmup} each of create/get/patch in another namespace): create ${scale.objects} ConfigMaps (~1 KB), get ${scale.objects}, list ${scale.listSize} objects x ${scale.lists}, ` +
   `merge-patch ${scale.objects}; then ${scale.watchers} watchers x ${scale.changes} changes at ${scale.changeRate}/s from ${scale.changeWriters} writers.`);
-console.log(`rounds: ${rounds} x (virtnet, baseline); figures are the best round: highest ops/s per op (with that round's p50/p99), lowest watch p99.`);
+console.log(`rounds: ${rounds}; in each, every phase runs on both servers back to back (order alternates per round); each round uses new objects.`);
+console.log('figures are the best round per server: highest ops/s per op (with that round\'s p50/p99), lowest watch p99.');
 console.log('');
 
-const results: Record<ServerKind, WorkloadResult[]> = { virtnet: [], baseline: [] };
-// virtnet serves HTTPS (kubectl sends tokens only over TLS); the baseline follows whatever virtnet did.
-let tls = true;
+const results: Record<ServerKind, RoundResult[]> = { virtnet: [], baseline: [] };
 const failures: string[] = [];
 const problems: string[] = [];
+const servers = new Map<ServerKind, { server: RunningServer; client: BenchClient }>();
+const failed = (label: string, e: unknown): void => {
+  const msg = e instanceof Error ? e.message : String(e);
+  failures.push(`${label}: ${msg.split('\n').slice(0, 12).join('\n    ')}`);
+  console.log(`${label}: FAILED (see below)`);
+};
 
-for (let round = 1; round <= rounds; round++) {
+// virtnet serves HTTPS (kubectl sends tokens only over TLS); the baseline does whatever virtnet did.
+let tls = true;
+try {
+  // Both servers stay up for the whole run (the idle one costs nothing) so that the phases interleave.
   for (const kind of ['virtnet', 'baseline'] as const) {
-    const label = `round ${round} ${kind}`;
     const flags = kind === 'virtnet' && cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(cpuProfDir)}`] : [];
-    let server;
     try {
-      server = await startServer(kind, parent, tls, flags);
+      const server = await startServer(kind, parent, tls, flags);
       if (kind === 'virtnet') tls = server.url.protocol === 'https:';
       const client = new BenchClient(server.url, server.token, scale.clients, server.ca);
-      try {
-        const r = await runWorkload(client, scale);
-        results[kind].push(r);
-        problems.push(...problemLines(label, r));
-        console.log(roundLine(label, r));
-      } finally {
-        client.close();
-      }
+      servers.set(kind, { server, client });
+      await prepare(client, scale);
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      failures.push(`${label}: ${msg.split('\n').slice(0, 12).join('\n    ')}`);
-      console.log(`${label}: FAILED (see below)`);
-    } finally {
-      await server?.stop();
+      failed(`${kind} start/prepare`, e);
+      servers.delete(kind);
     }
+  }
+  for (let round = 1; round <= rounds; round++) {
+    // Alternate who goes first (virtnet, baseline / baseline, virtnet) so drift favours neither.
+    const order = (round % 2 ? (['virtnet', 'baseline'] as const) : (['baseline', 'virtnet'] as const)).filter((k) => servers.has(k));
+    const got = new Map(order.map((k) => [k, { ops: new Map(), watch: undefined } as RoundResult]));
+    for (const op of [...OPS, 'watch' as const]) {
+      for (const kind of order) {
+        const { client } = servers.get(kind)!;
+        const r = got.get(kind)!;
+        try {
+          if (op === 'watch') r.watch = await runWatch(client, scale, round);
+          else r.ops.set(op, await runOp(client, scale, op, round));
+        } catch (e) {
+          failed(`round ${round} ${kind} ${op}`, e);
+        }
+      }
+    }
+    for (const kind of order) {
+      const r = got.get(kind)!;
+      results[kind].push(r);
+      problems.push(...problemLines(`round ${round} ${kind}`, r));
+      console.log(roundLine(`round ${round} ${kind.padEnd(8)}`, r));
+    }
+  }
+} finally {
+  for (const { server, client } of servers.values()) {
+    client.close();
+    await server.stop();
   }
 }
 
-const v = bestOps(results.virtnet);
-const b = bestOps(results.baseline);
+console.log('');
+for (const line of opTable(results.virtnet, results.baseline)) console.log(line);
+console.log('(ops/s; p50/p99 in ms per request as seen by the client; "paired" = median over rounds of the ratio of back-to-back runs)');
 const vw = bestWatch(results.virtnet);
 const bw = bestWatch(results.baseline);
-console.log('');
-for (const line of opTable(v, b)) console.log(line);
-console.log('(ops/s; p50 and p99 in ms per request, as seen by the client)');
 console.log(`watch delivery p50/p99/max (ms) for ${scale.watchers} watchers x ${scale.changes} changes:`);
 console.log(`  virtnet  ${describeWatch(vw)}`);
 console.log(`  baseline ${describeWatch(bw)}`);
 if (vw && bw) console.log(`  ratio p99 (virtnet/baseline) ${(vw.latency.p99 / bw.latency.p99).toFixed(2)}x`);
-for (const line of targetLines(v, b, vw, bw)) console.log(line);
-if (problems.length) console.log(`errors:\n  ${problems.join('\n  ')}`);
-if (failures.length) console.log(`failed runs:\n  ${failures.join('\n  ')}`);
+for (const line of targetLines(results.virtnet, results.baseline)) console.log(line);
 console.log(`transport: ${tls ? 'HTTPS (TLS) for both servers' : 'plain HTTP for both servers'}, keep-alive connections.`);
+if (problems.length) console.log(`errors:\n  ${problems.join('\n  ')}`);
+if (failures.length) console.log(`failed:\n  ${failures.join('\n  ')}`);
 process.exitCode = failures.length || problems.length ? 1 : 0;

@@ -1,34 +1,47 @@
-// Turns the rounds' results into the printed comparison: best of the rounds per server, the ratio,
+// Turns the rounds' results into the printed comparison: best of the rounds per server, the ratios,
 // and the targets.
-import type { OpResult, WorkloadResult } from './load.js';
+import { OPS, type Op, type OpResult } from './load.js';
 import { fmtMs, fmtRate, fmtRatio } from './stats.js';
 import type { WatchResult } from './watch-load.js';
 
-export interface Targets {
-  writesPerSec: number;
-  writeP99Ms: number;
-  watchP99Ms: number;
+/** One server's figures for one round; a phase that failed outright is missing. */
+export interface RoundResult {
+  ops: Map<Op, OpResult>;
+  watch: WatchResult | undefined;
 }
 
-export const TARGETS: Targets = { writesPerSec: 2000, writeP99Ms: 20, watchP99Ms: 50 };
+export const TARGETS = { writesPerSec: 2000, writeP99Ms: 20, watchP99Ms: 50 };
 
 /** Per op, the round with the highest ops/s (and that round's latencies). */
-export function bestOps(rounds: readonly WorkloadResult[]): Map<string, OpResult> {
-  const best = new Map<string, OpResult>();
+export function bestOps(rounds: readonly RoundResult[]): Map<Op, OpResult> {
+  const best = new Map<Op, OpResult>();
   for (const r of rounds) {
-    for (const op of r.ops) {
-      const b = best.get(op.op);
-      if (!b || op.opsPerSec > b.opsPerSec) best.set(op.op, op);
+    for (const [op, res] of r.ops) {
+      const b = best.get(op);
+      if (!b || res.opsPerSec > b.opsPerSec) best.set(op, res);
     }
   }
   return best;
 }
 
 /** The round with the lowest delivery p99. */
-export function bestWatch(rounds: readonly WorkloadResult[]): WatchResult | undefined {
+export function bestWatch(rounds: readonly RoundResult[]): WatchResult | undefined {
   let best: WatchResult | undefined;
-  for (const r of rounds) if (!best || r.watch.latency.p99 < best.latency.p99) best = r.watch;
+  for (const { watch: w } of rounds) if (w && (!best || w.latency.p99 < best.latency.p99)) best = w;
   return best;
+}
+
+/** Median over rounds of virtnet/baseline ops/s measured back to back: the ratio least moved by noise. */
+function pairedRatio(v: readonly RoundResult[], b: readonly RoundResult[], op: Op): number {
+  const ratios: number[] = [];
+  v.forEach((r, i) => {
+    const x = r.ops.get(op);
+    const y = b[i]?.ops.get(op);
+    if (x && y) ratios.push(x.opsPerSec / y.opsPerSec);
+  });
+  ratios.sort((p, q) => p - q);
+  const mid = ratios.length >> 1;
+  return ratios.length === 0 ? NaN : ratios.length % 2 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
 }
 
 export function watchComplete(w: WatchResult): boolean {
@@ -37,17 +50,20 @@ export function watchComplete(w: WatchResult): boolean {
 
 const col = (s: string, n: number): string => s.padStart(n);
 
-export function opTable(v: Map<string, OpResult>, b: Map<string, OpResult>): string[] {
+export function opTable(vRounds: readonly RoundResult[], bRounds: readonly RoundResult[]): string[] {
+  const v = bestOps(vRounds);
+  const b = bestOps(bRounds);
   const lines = [
-    `${'op'.padEnd(7)}| ${col('virtnet ops/s', 13)} ${col('p50', 6)} ${col('p99', 6)} | ${col('baseline ops/s', 14)} ${col('p50', 6)} ${col('p99', 6)} | ratio (virtnet/baseline): ops/s   p99`,
+    `${'op'.padEnd(7)}| ${col('virtnet ops/s', 13)} ${col('p50', 6)} ${col('p99', 6)} | ${col('baseline ops/s', 14)} ${col('p50', 6)} ${col('p99', 6)} ` +
+      '| ratio (virtnet/baseline): ops/s   p99 | paired ops/s',
   ];
-  for (const op of ['create', 'get', 'list', 'patch']) {
+  for (const op of OPS) {
     const x = v.get(op);
     const y = b.get(op);
     const cells = (r: OpResult | undefined, w: number): string =>
       `${col(r ? fmtRate(r.opsPerSec) : '-', w)} ${col(fmtMs(r?.latency.p50 ?? NaN), 6)} ${col(fmtMs(r?.latency.p99 ?? NaN), 6)}`;
-    const ratio = x && y ? `${col(fmtRatio(x.opsPerSec / y.opsPerSec), 32)} ${col(fmtRatio(x.latency.p99 / y.latency.p99), 6)}` : col('-', 32);
-    lines.push(`${op.padEnd(7)}| ${cells(x, 13)} | ${cells(y, 14)} |${ratio}`);
+    const ratio = x && y ? `${col(fmtRatio(x.opsPerSec / y.opsPerSec), 32)} ${col(fmtRatio(x.latency.p99 / y.latency.p99), 6)}` : col('-', 39);
+    lines.push(`${op.padEnd(7)}| ${cells(x, 13)} | ${cells(y, 14)} |${ratio} | ${col(fmtRatio(pairedRatio(vRounds, bRounds, op)), 12)}`);
   }
   return lines;
 }
@@ -56,17 +72,18 @@ export function describeWatch(w: WatchResult | undefined): string {
   if (!w) return '-';
   const l = w.latency;
   return `${fmtMs(l.p50)}/${fmtMs(l.p99)}/${fmtMs(l.max)} (${w.deliveries}/${w.sent * w.watchers} delivered, ` +
-    `${w.completeWatchers}/${w.watchers} watchers complete, writers kept ${Math.round(w.achievedRate)}/s)`;
+    `${w.completeWatchers}/${w.watchers} watchers got all ${w.changes}, writers kept ${Math.round(w.achievedRate)}/s)`;
 }
 
-export function targetLines(v: Map<string, OpResult>, b: Map<string, OpResult>, vw: WatchResult | undefined, bw: WatchResult | undefined): string[] {
+export function targetLines(vRounds: readonly RoundResult[], bRounds: readonly RoundResult[]): string[] {
   const t = TARGETS;
+  const [v, b, vw, bw] = [bestOps(vRounds), bestOps(bRounds), bestWatch(vRounds), bestWatch(bRounds)];
   const verdict = (pass: boolean | undefined): string => (pass === undefined ? 'n/a' : pass ? 'PASS' : 'FAIL');
   const write = (r: OpResult | undefined): boolean | undefined =>
     r && r.opsPerSec >= t.writesPerSec && r.latency.p99 <= t.writeP99Ms && r.errors === 0 && r.ok === r.wanted;
   const watch = (w: WatchResult | undefined): boolean | undefined => w && w.latency.p99 <= t.watchP99Ms && watchComplete(w);
   const lines = ['targets (virtnet; [baseline] shows what this machine allows at all):'];
-  for (const op of ['create', 'patch']) {
+  for (const op of ['create', 'patch'] as const) {
     const r = v.get(op);
     const got = r ? `${fmtRate(r.opsPerSec)}/s, p99 ${fmtMs(r.latency.p99)} ms` : 'not measured';
     lines.push(`  ${op} >= ${t.writesPerSec}/s with p99 <= ${t.writeP99Ms} ms: ${verdict(write(r))} (${got}) [baseline ${verdict(write(b.get(op)))}]`);
@@ -76,20 +93,20 @@ export function targetLines(v: Map<string, OpResult>, b: Map<string, OpResult>, 
   return lines;
 }
 
-export function roundLine(label: string, r: WorkloadResult): string {
-  const ops = r.ops.map((o) => `${o.op} ${fmtRate(o.opsPerSec)}/s p99 ${fmtMs(o.latency.p99)}${o.errors ? ` (${o.errors} errors)` : ''}`);
+export function roundLine(label: string, r: RoundResult): string {
+  const ops = [...r.ops.values()].map((o) => `${o.op} ${fmtRate(o.opsPerSec)}/s p99 ${fmtMs(o.latency.p99)}${o.errors ? ` (${o.errors} errors)` : ''}`);
   const w = r.watch;
-  return `${label}: ${ops.join(', ')}; watch p99 ${fmtMs(w.latency.p99)} ms, ${w.completeWatchers}/${w.watchers} complete`;
+  return `${label}: ${ops.join(', ')}; ${w ? `watch p99 ${fmtMs(w.latency.p99)} ms, ${w.completeWatchers}/${w.watchers} complete` : 'no watch result'}`;
 }
 
 /** Every failed request and incomplete watch, so no figure hides an error. */
-export function problemLines(label: string, r: WorkloadResult): string[] {
+export function problemLines(label: string, r: RoundResult): string[] {
   const out: string[] = [];
-  for (const o of r.ops) {
+  for (const o of r.ops.values()) {
     if (o.errors || o.ok !== o.wanted) out.push(`${label} ${o.op}: ${o.ok}/${o.wanted} ok, ${o.errors} errors; first: ${o.firstError ?? '(time limit)'}`);
   }
   const w = r.watch;
-  if (!watchComplete(w)) {
+  if (w && !watchComplete(w)) {
     out.push(`${label} watch: ${w.sent}/${w.changes} changes acknowledged (${w.writeErrors} errors${w.firstError ? `; first: ${w.firstError}` : ''}), ` +
       `${w.completeWatchers}/${w.watchers} watchers complete, ${w.duplicates} duplicates, ${w.streamErrors} streams ended early`);
   }

@@ -4,6 +4,7 @@
 // one clock, per (watcher, change).
 import type { BenchClient } from './http-client.js';
 import { configMapBody, configMapsPath, type Scale } from './shapes.js';
+import { createNamespace } from './load.js';
 import { summarize, type LatencySummary } from './stats.js';
 
 export interface WatchResult {
@@ -30,7 +31,9 @@ const DRAIN_MS = 10_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function runWatch(c: BenchClient, s: Scale, ns: string): Promise<WatchResult> {
+export async function runWatch(c: BenchClient, s: Scale, round: number): Promise<WatchResult> {
+  const ns = `bench-watch-${round}`;
+  await createNamespace(c, ns);
   // One object per writer; the changes rotate over them.
   const names = Array.from({ length: s.changeWriters }, (_, i) => `w-${i}`);
   for (const name of names) await c.expect(201, 'POST', configMapsPath(ns), configMapBody(ns, name));
