@@ -63,6 +63,17 @@ describe('kubectl against virtnet', () => {
     assert.match(r.stderr, /conflict with "kubectl-client-side-apply" using v1: \.data\.x/);
   });
 
+  it('client-side apply then server-side apply migrates the manager cleanly (CRD kind)', () => {
+    const vm = 'apiVersion: kubevirt.io/v1\nkind: VirtualMachine\nmetadata:\n  name: migrated\n  namespace: team-a\nspec:\n  runStrategy: Halted\n  template:\n    spec:\n      domain:\n        devices: {}\n';
+    const f = s.writeFile('migrate.yaml', vm);
+    s.kubectlOk(['apply', '-f', f]);
+    const r = s.kubectl(['apply', '--server-side', '-f', f]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /Warning|invalid/);
+    assert.match(s.kubectlOk(['apply', '--server-side', '--dry-run=server', '-f', f]), /serverside-applied \(server dry run\)/);
+    assert.equal(s.kubectlOk(['get', 'vm', 'migrated', '-n', 'team-a', '-o', 'jsonpath={.spec.runStrategy}']), 'Halted');
+  });
+
   it('get prints the kind\'s columns, wide, yaml, json, name, -A and -l', () => {
     s.kubectlOk(['create', 'namespace', 'team-b']);
     s.kubectlOk(['-n', 'team-b', 'create', 'configmap', 'labelled', '--from-literal=a=1', '--from-literal=b=2']);

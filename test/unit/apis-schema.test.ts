@@ -237,7 +237,7 @@ describe('lab guide objects validate with no unknown fields', () => {
     const def = kind('kubevirt.io', 'VirtualMachine');
     const obj = load(FEDORA_UDN_VM);
     admit(def, obj);
-    def.defaults!(obj);
+    def.normalize!(obj);
     const want = load(FEDORA_UDN_VM) as unknown as { spec: { template: { spec: Record<string, unknown> & { domain: Record<string, unknown> } } } };
     want.spec.template.spec.architecture = 'amd64';
     want.spec.template.spec.domain.machine = { type: 'q35' };

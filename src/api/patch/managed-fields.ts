@@ -414,6 +414,18 @@ export function fieldSetOf(obj: unknown, rules?: readonly StrategicListRule[], s
   return toFieldsV1(appliedSetOf(obj, newCtx(rules, subresource)));
 }
 
+/**
+ * The applied set with every interior node counted as present: a map the config still contains is not
+ * "no longer applied" just because the manager's older entry marked it with `.` (an Update entry
+ * migrated to Apply by kubectl carries such marks).
+ */
+function withInteriorMembers(n: FNode): FNode {
+  if (!n.c || n.c.size === 0) return n;
+  const c = new Map<string, FNode>();
+  for (const [k, v] of n.c) c.set(k, withInteriorMembers(v));
+  return { m: true, c };
+}
+
 function appliedSetOf(obj: unknown, ctx: Ctx): FNode {
   if (!isPlainObject(obj)) return newNode();
   return fullSet(obj, '', ctx, false);
@@ -806,7 +818,7 @@ export function applyPatch(
   if (self) {
     const others = newNode();
     for (const e of entries.values()) if (e.id !== id) unionInto(others, e.set);
-    let toRemove = difference(self.set, appliedSet);
+    let toRemove = difference(self.set, withInteriorMembers(appliedSet));
     if (toRemove) toRemove = difference(toRemove, others);
     if (toRemove) {
       merged = copyAlong(merged, toRemove) as Obj;

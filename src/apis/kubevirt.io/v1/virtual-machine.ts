@@ -100,6 +100,7 @@ export const vmKind: KindDef = {
     { name: 'Ready', type: 'string', jsonPath: ".status.conditions[?(@.type=='Ready')].status" },
   ],
   fieldSelectors: [],
-  defaults: defaultVMTemplate,
+  // virt-api mutates VMs on create and update alike.
+  normalize: defaultVMTemplate,
   nameRule: 'subdomain',
 };
