@@ -11,7 +11,7 @@ import { BenchClient } from './http-client.js';
 import { OPS, prepare, runOp } from './load.js';
 import { FULL_SCALE, type Scale } from './shapes.js';
 import { startServer, type RunningServer, type ServerKind } from './servers.js';
-import { bestWatch, describeWatch, opTable, problemLines, roundLine, targetLines, type RoundResult } from './report.js';
+import { bestWatch, cpuLines, describeWatch, opTable, problemLines, roundLine, targetLines, type RoundResult } from './report.js';
 import { runWatch } from './watch-load.js';
 
 function option(name: string): string | undefined {
@@ -53,7 +53,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.
 console.log('virtnet API benchmark: virtnet serve vs baseline (bench/api/baseline-server.ts: bare node:http + better-sqlite3,');
 console.log('  WAL + synchronous=FULL like virtnet, no validation/auth/event log), both child processes with fresh data dirs.');
 console.log(`machine: ${cpus().length} CPU cores SHARED by the load generator (this process: ${scale.clients} keep-alive clients, ` +
-  `${scale.watchers} watch streams) and the server under test; node ${process.version}; data in ${parent} (${fsTypeOf(parent)}).`);
+  `${scale.watchers} watch streams) and the server being measured (the other one idles); node ${process.version}; data in ${parent} (${fsTypeOf(parent)}).`);
 console.log(`workload per server, after an untimed warm-up (${scale.warmup} each of create/get/patch in another namespace): create ${scale.objects} ConfigMaps (~1 KB), get ${scale.objects}, list ${scale.listSize} objects x ${scale.lists}, ` +
   `merge-patch ${scale.objects}; then ${scale.watchers} watchers x ${scale.changes} changes at ${scale.changeRate}/s from ${scale.changeWriters} writers.`);
 console.log(`rounds: ${rounds}; in each, every phase runs on both servers back to back (order alternates per round); each round uses new objects.`);
@@ -84,20 +84,30 @@ try {
       await prepare(client, scale);
     } catch (e) {
       failed(`${kind} start/prepare`, e);
+      const started = servers.get(kind);
       servers.delete(kind);
+      started?.client.close();
+      await started?.server.stop();
     }
   }
   for (let round = 1; round <= rounds; round++) {
     // Alternate who goes first (virtnet, baseline / baseline, virtnet) so drift favours neither.
     const order = (round % 2 ? (['virtnet', 'baseline'] as const) : (['baseline', 'virtnet'] as const)).filter((k) => servers.has(k));
-    const got = new Map(order.map((k) => [k, { ops: new Map(), watch: undefined } as RoundResult]));
+    const got = new Map(order.map((k) => [k, { ops: new Map(), watch: undefined, cpuMs: new Map() } as RoundResult]));
     for (const op of [...OPS, 'watch' as const]) {
       for (const kind of order) {
-        const { client } = servers.get(kind)!;
+        const { client, server } = servers.get(kind)!;
         const r = got.get(kind)!;
+        const cpu0 = server.cpuSeconds();
         try {
-          if (op === 'watch') r.watch = await runWatch(client, scale, round);
-          else r.ops.set(op, await runOp(client, scale, op, round));
+          if (op === 'watch') {
+            r.watch = await runWatch(client, scale, round);
+            r.cpuMs.set(op, ((server.cpuSeconds() - cpu0) * 1000) / r.watch.sent);
+          } else {
+            const res = await runOp(client, scale, op, round);
+            r.ops.set(op, res);
+            r.cpuMs.set(op, ((server.cpuSeconds() - cpu0) * 1000) / res.ok);
+          }
         } catch (e) {
           failed(`round ${round} ${kind} ${op}`, e);
         }
@@ -119,13 +129,15 @@ try {
 
 console.log('');
 for (const line of opTable(results.virtnet, results.baseline)) console.log(line);
-console.log('(ops/s; p50/p99 in ms per request as seen by the client; "paired" = median over rounds of the ratio of back-to-back runs)');
+console.log('(ops/s; p50/p99 in ms per request as seen by the client; "paired" = median over rounds of the ratio of back-to-back runs;');
+console.log(' * = that run had failed requests or hit the time limit, see errors below)');
 const vw = bestWatch(results.virtnet);
 const bw = bestWatch(results.baseline);
 console.log(`watch delivery p50/p99/max (ms) for ${scale.watchers} watchers x ${scale.changes} changes:`);
 console.log(`  virtnet  ${describeWatch(vw)}`);
 console.log(`  baseline ${describeWatch(bw)}`);
 if (vw && bw) console.log(`  ratio p99 (virtnet/baseline) ${(vw.latency.p99 / bw.latency.p99).toFixed(2)}x`);
+for (const line of cpuLines(results.virtnet, results.baseline)) console.log(line);
 for (const line of targetLines(results.virtnet, results.baseline)) console.log(line);
 console.log(`transport: ${tls ? 'HTTPS (TLS) for both servers' : 'plain HTTP for both servers'}, keep-alive connections.`);
 if (problems.length) console.log(`errors:\n  ${problems.join('\n  ')}`);

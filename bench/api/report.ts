@@ -8,6 +8,8 @@ import type { WatchResult } from './watch-load.js';
 export interface RoundResult {
   ops: Map<Op, OpResult>;
   watch: WatchResult | undefined;
+  /** Server CPU (user + system, from /proc) per request, or per change for 'watch', in ms. */
+  cpuMs: Map<Op | 'watch', number>;
 }
 
 export const TARGETS = { writesPerSec: 2000, writeP99Ms: 20, watchP99Ms: 50 };
@@ -61,7 +63,7 @@ export function opTable(vRounds: readonly RoundResult[], bRounds: readonly Round
     const x = v.get(op);
     const y = b.get(op);
     const cells = (r: OpResult | undefined, w: number): string =>
-      `${col(r ? fmtRate(r.opsPerSec) : '-', w)} ${col(fmtMs(r?.latency.p50 ?? NaN), 6)} ${col(fmtMs(r?.latency.p99 ?? NaN), 6)}`;
+      `${col(r ? `${r.errors || r.ok !== r.wanted ? '*' : ''}${fmtRate(r.opsPerSec)}` : '-', w)} ${col(fmtMs(r?.latency.p50 ?? NaN), 6)} ${col(fmtMs(r?.latency.p99 ?? NaN), 6)}`;
     const ratio = x && y ? `${col(fmtRatio(x.opsPerSec / y.opsPerSec), 32)} ${col(fmtRatio(x.latency.p99 / y.latency.p99), 6)}` : col('-', 39);
     lines.push(`${op.padEnd(7)}| ${cells(x, 13)} | ${cells(y, 14)} |${ratio} | ${col(fmtRatio(pairedRatio(vRounds, bRounds, op)), 12)}`);
   }
@@ -111,4 +113,18 @@ export function problemLines(label: string, r: RoundResult): string[] {
       `${w.completeWatchers}/${w.watchers} watchers complete, ${w.duplicates} duplicates, ${w.streamErrors} streams ended early`);
   }
   return out;
+}
+
+/**
+ * The server's own CPU per request, lowest over the rounds. Unlike ops/s it leaves out fsync waits
+ * and the load generator, so it shows what the server's code costs.
+ */
+export function cpuLines(vRounds: readonly RoundResult[], bRounds: readonly RoundResult[]): string[] {
+  const low = (rounds: readonly RoundResult[], k: Op | 'watch'): number =>
+    Math.min(...rounds.map((r) => r.cpuMs.get(k) ?? Infinity));
+  const cells = [...OPS, 'watch' as const].map((k) => {
+    const [v, b] = [low(vRounds, k), low(bRounds, k)];
+    return `${k} ${fmtMs(v)}/${fmtMs(b)} (${fmtRatio(v / b)})`;
+  });
+  return ['server CPU ms per request (watch: per change, fanned out to all watchers), virtnet/baseline, lowest of the rounds:', `  ${cells.join(', ')}`];
 }

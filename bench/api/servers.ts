@@ -1,6 +1,6 @@
 // Starts the server under test as a child process on a free loopback port with a fresh data dir,
 // and makes sure it is gone afterwards (SIGTERM, then SIGKILL; SIGKILL on bench exit as a last resort).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,27 @@ export interface RunningServer {
   /** PEM of the CA to trust when url is https. */
   ca: string | undefined;
   pid: number;
+  /** CPU seconds (user + system) the server process has used so far; disk waits are not CPU. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+const CLOCK_TICKS = ((): number => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime from /proc/PID/stat (fields 14 and 15; the command name may contain spaces, so split after ')'). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 const live = new Set<ChildProcess>();
@@ -78,7 +98,8 @@ export async function startServer(kind: ServerKind, parentDir: string, tls: bool
     const caData = /certificate-authority-data:\s*"?([^\s"]+)/.exec(kc)?.[1];
     const baselineCa = join(dataDir, 'tls.crt');
     const ca = caData ? Buffer.from(caData, 'base64').toString('utf8') : existsSync(baselineCa) ? readFileSync(baselineCa, 'utf8') : undefined;
-    return { kind, url: new URL(url), token, ca, pid: child.pid ?? -1, stop };
+    const pid = child.pid ?? -1;
+    return { kind, url: new URL(url), token, ca, pid, cpuSeconds: () => cpuSecondsOf(pid), stop };
   } catch (e) {
     await stop();
     throw e;

@@ -10,7 +10,7 @@ import { collectionPrefix } from './request-info.js';
 import { parseFieldValidation, decodeObject } from './admission.js';
 import { readBody, parseJson, parseYamlOrJson } from './http/body.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf/envelope.js';
-import { sendJson } from './http/respond.js';
+import { sendJson, sendText } from './http/respond.js';
 import { toTable, wantsTable, parseIncludeObject, TABLE_CONTENT_TYPE } from './table.js';
 import { serveWatch } from './watch.js';
 import { parseLabelSelector, matchesLabels } from '../common/label-selector.js';
@@ -111,6 +111,13 @@ export async function handleResource(ctx: HandlerContext, p: ResourcePath, url: 
           timeoutSeconds: t ? Number(t) : undefined, bookmarks: q.get('allowWatchBookmarks') === 'true',
           table: wantsTable(accept), include: parseIncludeObject(q.get('includeObject')), matches: filter,
         }, req, res);
+        return;
+      }
+      const apiVersion = def.group ? `${def.group}/${p.version}` : p.version;
+      if (!wantsTable(accept) && !q.get('labelSelector') && !q.get('fieldSelector') && p.version === def.versions[0]) {
+        // Unfiltered list in the stored version: splice the stored JSON as is.
+        const raw = await ctx.store.listJson(prefix);
+        sendText(res, 200, `{"kind":${JSON.stringify(def.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":"${raw.rv}"},"items":[${raw.items.join(',')}]}`);
         return;
       }
       const { items, rv } = await svc.list(def, ns);

@@ -165,6 +165,24 @@ export function runStoreContract(name: string, open: StoreFactory): void {
           assert.equal(await store.revision(), rvs.at(-1));
         }));
 
+      it('concurrent writes to one key: one create wins, one update per revision wins, others are refused', () =>
+        withStore(async ({ store }) => {
+          const creates = await Promise.allSettled(Array.from({ length: 5 }, () => store.create(`${NS1}race`, cm('ns1', 'race'))));
+          assert.equal(creates.filter((r) => r.status === 'fulfilled').length, 1);
+          for (const r of creates) {
+            if (r.status === 'rejected') assert.equal((r.reason as StoreError).code, 'KeyExists');
+          }
+          const base = (await store.get(`${NS1}race`))!.rv;
+          const updates = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.update(`${NS1}race`, cm('ns1', 'race', { i: String(i) }), base)));
+          assert.equal(updates.filter((r) => r.status === 'fulfilled').length, 1);
+          for (const r of updates) {
+            if (r.status === 'rejected') assert.equal((r.reason as StoreError).code, 'Conflict');
+          }
+          const [del1, del2] = await Promise.allSettled([store.delete(`${NS1}race`), store.delete(`${NS1}race`)]);
+          assert.equal(del1.status, 'fulfilled');
+          assert.equal(del2.status === 'rejected' && (del2.reason as StoreError).code, 'NotFound');
+        }));
+
       it('returns fresh copies: mutating inputs or results does not change the store', () =>
         withStore(async ({ store }) => {
           const input = cm('ns1', 'a', { v: '1' });
@@ -196,6 +214,16 @@ export function runStoreContract(name: string, open: StoreFactory): void {
           assert.equal(all.items.length, 6);
           assert.deepEqual(all.items.map((i) => i.key), [...all.items.map((i) => i.key)].sort());
           assert.deepEqual((await store.list('/registry/apps/deployments/')).items, []);
+        }));
+
+      it('listJson gives the same objects as list, as stored JSON text', () =>
+        withStore(async ({ store }) => {
+          await store.create(`${NS1}b`, cm('ns1', 'b', { k: 'v' }));
+          await store.create(`${NS1}a`, cm('ns1', 'a'));
+          const parsed = await store.list(NS1);
+          const raw = await store.listJson(NS1);
+          assert.equal(raw.rv, parsed.rv);
+          assert.deepEqual(raw.items.map((j) => JSON.parse(j) as unknown), parsed.items.map((i) => i.object));
         }));
 
       it('handles cluster-scoped keys and reflects deletes', () =>

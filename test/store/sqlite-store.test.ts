@@ -122,7 +122,9 @@ describe('SQLite store', () => {
     const seen: number[] = [];
     await store.watch(PREFIX, from, { onEvent: (ev) => void seen.push(ev.rv), onError });
     // Issued before the first history page is read; compaction must not drop what the watcher still needs.
-    for (let i = 0; i < 500; i++) void store.update(`${PREFIX}h${i}`, cm(`h${i}`, { v: '2' }));
+    const updates: Promise<unknown>[] = [];
+    for (let i = 0; i < 500; i++) updates.push(store.update(`${PREFIX}h${i}`, cm(`h${i}`, { v: '2' })));
+    await Promise.all(updates);
     const rev = await store.revision();
     await until('replay', () => seen.length >= rev - from);
     assert.deepEqual(seen, Array.from({ length: rev - from }, (_, i) => from + 1 + i));

@@ -3,7 +3,11 @@ import type { ServerResponse } from 'node:http';
 import { StatusError, internalError } from '../../common/status-error.js';
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
-  const text = JSON.stringify(body);
+  sendText(res, code, JSON.stringify(body), contentType, warnings);
+}
+
+/** A body that is already JSON text. */
+export function sendText(res: ServerResponse, code: number, text: string, contentType = 'application/json', warnings: string[] = []): void {
   const headers: Record<string, string | string[]> = {
     'Content-Type': contentType,
     'Content-Length': String(Buffer.byteLength(text)),

@@ -1,6 +1,8 @@
 // The Store on one SQLite file (better-sqlite3). Single writer: this process owns the file and keeps
-// the revision counter in memory. better-sqlite3 is synchronous, so "commit, then publish to
-// watchers" runs without any other write in between; that is what makes watch start gap-free.
+// the revision counter in memory. Writes are group-committed: every write requested during one turn of
+// the event loop runs in one transaction with one fsync (synchronous=FULL), and each caller is answered
+// only after that commit. Commit and publish to watchers happen in one synchronous step, with no other
+// write in between; that is what makes watch start gap-free.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -32,6 +34,22 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
 }
 
 interface ObjectRow { key: string; rv: number; json: string }
+
+type WriteOp =
+  | { op: 'create'; key: string; obj: KubeObject }
+  | { op: 'update'; key: string; obj: KubeObject; expectedRv: number | undefined }
+  | { op: 'delete'; key: string; expectedRv: number | undefined };
+
+interface QueuedWrite {
+  w: WriteOp;
+  resolve: (s: StoredObject) => void;
+  reject: (e: unknown) => void;
+}
+
+/** What one write did inside the batch transaction: its event, or the error that refused it. */
+type Outcome =
+  | { ok: true; type: StoreEventType; key: string; rv: number; json: string; prev: string | null; object: KubeObject }
+  | { ok: false; error: StoreError };
 interface EventRow { rv: number; key: string; type: StoreEventType; json: string; prev: string | null }
 
 class SqliteStoreImpl implements SqliteStore {
@@ -48,10 +66,10 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly getRow;
   private readonly listRows;
   private readonly historyRows;
-  private readonly txCreate;
-  private readonly txUpdate;
-  private readonly txDelete;
+  private readonly txBatch;
   private readonly txCompact;
+  private queue: QueuedWrite[] = [];
+  private flushScheduled = false;
 
   constructor(opts: SqliteStoreOptions) {
     this.path = opts.path;
@@ -90,26 +108,40 @@ class SqliteStoreImpl implements SqliteStore {
     const dropEvents = db.prepare<[number]>('DELETE FROM events WHERE rv <= ?');
     const setCompacted = db.prepare<[number]>(`UPDATE meta SET value = ? WHERE name = 'compacted'`);
 
-    // Each transaction reads (if it must), checks preconditions, and writes object + event.
-    // A thrown StoreError rolls it back, so a failed write consumes no revision.
-    this.txCreate = db.transaction((key: string, rv: number, json: string) => {
-      if (insertObject.run(key, rv, json).changes === 0) throw new StoreError('KeyExists', key, `${key} already exists`);
-      insertEvent.run(rv, key, 'ADDED', json, null);
-    });
-    this.txUpdate = db.transaction((key: string, rv: number, json: string, expectedRv: number | undefined) => {
-      const cur = this.current(key, expectedRv);
-      updateObject.run(rv, json, key);
-      insertEvent.run(rv, key, 'MODIFIED', json, cur.json);
-      return cur.json;
-    });
-    this.txDelete = db.transaction((key: string, rv: number, expectedRv: number | undefined) => {
-      const cur = this.current(key, expectedRv);
+    // One transaction per batch. Each write checks its own precondition against the state left by the
+    // writes before it; a refused write runs no SQL and takes no revision, so nothing needs rolling back.
+    const apply = (w: WriteOp, rv: number): Outcome => {
+      if (w.op === 'create') {
+        const json = stamp(w.obj, rv);
+        if (insertObject.run(w.key, rv, json).changes === 0) return { ok: false, error: new StoreError('KeyExists', w.key, `${w.key} already exists`) };
+        insertEvent.run(rv, w.key, 'ADDED', json, null);
+        return { ok: true, type: 'ADDED', key: w.key, rv, json, prev: null, object: stamped(w.obj, rv) };
+      }
+      const cur = this.getRow.get(w.key);
+      if (!cur) return { ok: false, error: new StoreError('NotFound', w.key, `${w.key} not found`) };
+      if (w.expectedRv !== undefined && cur.rv !== w.expectedRv) {
+        return { ok: false, error: new StoreError('Conflict', w.key, `${w.key}: expected revision ${w.expectedRv}, stored revision is ${cur.rv}`) };
+      }
+      if (w.op === 'update') {
+        const json = stamp(w.obj, rv);
+        updateObject.run(rv, json, w.key);
+        insertEvent.run(rv, w.key, 'MODIFIED', json, cur.json);
+        return { ok: true, type: 'MODIFIED', key: w.key, rv, json, prev: cur.json, object: stamped(w.obj, rv) };
+      }
       const object = JSON.parse(cur.json) as KubeObject;
       object.metadata.resourceVersion = String(rv);
       const json = JSON.stringify(object);
-      deleteObject.run(key);
-      insertEvent.run(rv, key, 'DELETED', json, cur.json);
-      return { object, json, prev: cur.json };
+      deleteObject.run(w.key);
+      insertEvent.run(rv, w.key, 'DELETED', json, cur.json);
+      return { ok: true, type: 'DELETED', key: w.key, rv, json, prev: cur.json, object };
+    };
+    this.txBatch = db.transaction((writes: QueuedWrite[]): Outcome[] => {
+      let rv = this.rev;
+      return writes.map((q) => {
+        const out = apply(q.w, rv + 1);
+        if (out.ok) rv = out.rv;
+        return out;
+      });
     });
     this.txCompact = db.transaction((upTo: number) => {
       dropEvents.run(upTo);
@@ -146,30 +178,61 @@ class SqliteStoreImpl implements SqliteStore {
     return { items: this.listRows.all(prefix, prefixEnd(prefix)).map(toStored), rv: this.rev };
   }
 
-  async create(key: string, obj: KubeObject): Promise<StoredObject> {
-    this.assertOpen(key);
-    const rv = this.rev + 1;
-    const json = stamp(obj, rv);
-    this.txCreate(key, rv, json);
-    this.committed('ADDED', key, rv, json, null);
-    return { key, rv, object: JSON.parse(json) as KubeObject };
+  async listJson(prefix: string): Promise<{ items: string[]; rv: number }> {
+    this.assertOpen(prefix);
+    return { items: this.listRows.all(prefix, prefixEnd(prefix)).map((r) => r.json), rv: this.rev };
   }
 
-  async update(key: string, obj: KubeObject, expectedRv?: number): Promise<StoredObject> {
-    this.assertOpen(key);
-    const rv = this.rev + 1;
-    const json = stamp(obj, rv);
-    const prev = this.txUpdate(key, rv, json, expectedRv);
-    this.committed('MODIFIED', key, rv, json, prev);
-    return { key, rv, object: JSON.parse(json) as KubeObject };
+  create(key: string, obj: KubeObject): Promise<StoredObject> {
+    return this.enqueue({ op: 'create', key, obj });
   }
 
-  async delete(key: string, expectedRv?: number): Promise<StoredObject> {
-    this.assertOpen(key);
-    const rv = this.rev + 1;
-    const { object, json, prev } = this.txDelete(key, rv, expectedRv);
-    this.committed('DELETED', key, rv, json, prev);
-    return { key, rv, object };
+  update(key: string, obj: KubeObject, expectedRv?: number): Promise<StoredObject> {
+    return this.enqueue({ op: 'update', key, obj, expectedRv });
+  }
+
+  delete(key: string, expectedRv?: number): Promise<StoredObject> {
+    return this.enqueue({ op: 'delete', key, expectedRv });
+  }
+
+  private enqueue(w: WriteOp): Promise<StoredObject> {
+    if (this.closed) return Promise.reject(new StoreError('Closed', w.key, 'store closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ w, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits every queued write in one transaction, then publishes and answers them in revision order. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    if (this.closed) {
+      for (const q of batch) q.reject(new StoreError('Closed', q.w.key, 'store closed'));
+      return;
+    }
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.txBatch(batch);
+    } catch (e) {
+      for (const q of batch) q.reject(e);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const out = outcomes[i]!;
+      const q = batch[i]!;
+      if (!out.ok) {
+        q.reject(out.error);
+        continue;
+      }
+      this.committed(out.type, out.key, out.rv, out.json, out.prev);
+      q.resolve({ key: out.key, rv: out.rv, object: out.object });
+    }
   }
 
   async watch(prefix: string, fromRv: number, handlers: WatchHandlers): Promise<Watch> {
@@ -188,18 +251,14 @@ class SqliteStoreImpl implements SqliteStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Writes already requested are committed before the file closes: they may have been promised.
+    if (this.queue.length > 0) {
+      this.closed = false;
+      this.flush();
+      this.closed = true;
+    }
     this.hub.closeAll(new StoreError('Closed', '', 'store closed'));
     this.db.close();
-  }
-
-  /** The stored row for a write that requires the key to exist, checking the precondition. */
-  private current(key: string, expectedRv: number | undefined): ObjectRow {
-    const cur = this.getRow.get(key);
-    if (!cur) throw new StoreError('NotFound', key, `${key} not found`);
-    if (expectedRv !== undefined && cur.rv !== expectedRv) {
-      throw new StoreError('Conflict', key, `${key}: expected revision ${expectedRv}, stored revision is ${cur.rv}`);
-    }
-    return cur;
   }
 
   private committed(type: StoreEventType, key: string, rv: number, json: string, prev: string | null): void {
@@ -232,6 +291,11 @@ function stamp(obj: KubeObject, rv: number): string {
   return JSON.stringify({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } });
 }
 
+/** The object handed back to the writer: a copy of its own object, down to metadata, with the revision. */
+function stamped(obj: KubeObject, rv: number): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
+}
+
 function toStored(row: ObjectRow): StoredObject {
   return { key: row.key, rv: row.rv, object: JSON.parse(row.json) as KubeObject };
 }
@@ -249,7 +313,14 @@ function prefixEnd(prefix: string): string {
 /** One event object is shared by every watcher that receives it, so it is frozen, not copied. */
 function makeEvent(type: StoreEventType, key: string, rv: number, json: string, prev: string | null): StoreEvent {
   const ev: StoreEvent = { type, key, rv, object: deepFreeze(JSON.parse(json) as KubeObject) };
-  if (prev !== null) ev.prev = deepFreeze(JSON.parse(prev) as KubeObject);
+  if (prev !== null) {
+    // Most watchers never look at the previous state (only selector transitions do): parse it on demand.
+    let parsed: KubeObject | undefined;
+    Object.defineProperty(ev, 'prev', {
+      enumerable: true,
+      get: () => (parsed ??= deepFreeze(JSON.parse(prev) as KubeObject)),
+    });
+  }
   return Object.freeze(ev);
 }
 

@@ -60,6 +60,11 @@ export interface Store {
   get(key: string): Promise<StoredObject | undefined>;
   /** Every object whose key starts with prefix, in key order. */
   list(prefix: string): Promise<ListResult>;
+  /**
+   * The same as list, with each object as the JSON text it is stored as (resourceVersion included):
+   * lets an unfiltered list be answered without parsing and re-serialising every object.
+   */
+  listJson(prefix: string): Promise<{ items: string[]; rv: number }>;
   /** Fails with KeyExists. The returned object has resourceVersion set. */
   create(key: string, obj: KubeObject): Promise<StoredObject>;
   /**
