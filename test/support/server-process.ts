@@ -49,7 +49,9 @@ export class ServerProcess {
 
   async launch(): Promise<void> {
     const bin = join(repoRoot, 'bin', 'virtnet.js');
-    const child = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0', '--data', this.dataDir, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A restart keeps the address, as a real server's would: clients resume against it.
+    const listen = this.url ? `127.0.0.1:${new URL(this.url).port}` : '127.0.0.1:0';
+    const child = spawn(process.execPath, [bin, 'serve', '--listen', listen, '--data', this.dataDir, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.output = '';
     await new Promise<void>((resolveReady, reject) => {
