@@ -2,7 +2,7 @@
 // resource requests; started by `virtnet serve`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -44,6 +44,11 @@ export interface ApiServerOptions {
   port: number;
   /** Watch history kept for resuming (events); older resourceVersions get 410 Expired. */
   retainEvents?: number;
+  /**
+   * Also serve HTTPS on this unix socket: reachable from every network namespace of the host (the lab's
+   * node agents run inside their nodes' namespaces), unlike the loopback address.
+   */
+  socketPath?: string;
 }
 
 export interface RunningServer {
@@ -77,15 +82,20 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
 
   const sockets = new Set<Duplex>();
   const certs = ensureServingCerts(join(opts.dataDir, 'pki'), [opts.host]);
-  const server: Server = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
-    handle(req, res).catch((e: unknown) => sendError(res, e));
-  });
-  server.on('secureConnection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.keepAliveTimeout = 65_000;
-  server.requestTimeout = 0;
+  const makeServer = (): Server => {
+    const srv = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+      handle(req, res).catch((e: unknown) => sendError(res, e));
+    });
+    srv.on('secureConnection', (s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    srv.keepAliveTimeout = 65_000;
+    srv.requestTimeout = 0;
+    return srv;
+  };
+  const server = makeServer();
+  const unixServer = opts.socketPath ? makeServer() : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -129,6 +139,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
   });
+  if (unixServer && opts.socketPath) {
+    rmSync(opts.socketPath, { force: true });
+    await new Promise<void>((resolve, reject) => {
+      unixServer.once('error', reject);
+      unixServer.listen(opts.socketPath, () => resolve());
+    });
+    chmodSync(opts.socketPath, 0o600);
+  }
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `https://${host}:${addr.port}`;
@@ -143,10 +161,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
     async close() {
       gc.stop();
       nsl.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+      await Promise.all([server, ...(unixServer ? [unixServer] : [])].map((srv) => new Promise<void>((resolve) => {
+        srv.close(() => resolve());
         for (const s of sockets) s.destroy();
-      });
+      })));
+      if (opts.socketPath) rmSync(opts.socketPath, { force: true });
       await store.close();
     },
   };

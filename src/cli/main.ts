@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { serveCommand } from './serve.js';
 import { upCommand, downCommand } from './up.js';
 import { kubeconfigCommand } from './kubeconfig.js';
+import { labCommand } from './lab.js';
+import { agentCommand } from './agent.js';
 
 const program = new Command('virtnet')
   .description('Self-hosted VM networking with the APIs and workflows of OpenShift Virtualization')
@@ -12,6 +14,8 @@ program.addCommand(serveCommand());
 program.addCommand(upCommand());
 program.addCommand(downCommand());
 program.addCommand(kubeconfigCommand());
+program.addCommand(labCommand());
+program.addCommand(agentCommand());
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,5 +1,6 @@
 // `virtnet serve`: the API server in the foreground.
 import { Command } from 'commander';
+import { join } from 'node:path';
 import { startApiServer } from '../api/server.js';
 import { defaultDataDir, parseListen, DEFAULT_LISTEN } from './paths.js';
 
@@ -13,7 +14,7 @@ export function serveCommand(): Command {
       const { host, port } = parseListen(o.listen);
       const retainEvents = Number(o.eventHistory);
       if (!Number.isInteger(retainEvents) || retainEvents < 0) throw new Error(`--event-history must be a whole number, got ${JSON.stringify(o.eventHistory)}`);
-      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents });
+      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents, socketPath: join(o.data, 'api.sock') });
       // Tests and `virtnet up -d` wait for this line.
       console.log(`virtnet API server listening on ${srv.url}`);
       console.log(`kubeconfig: ${srv.kubeconfigPath}`);

@@ -22,6 +22,8 @@ export interface ClientOptions {
   ca: string;
   /** Sent as User-Agent; the server derives the default field manager from it. */
   userAgent?: string;
+  /** Connect through this unix socket instead of the URL's host (the certificate is still checked). */
+  socketPath?: string;
 }
 
 /** A request the server answered with a Kubernetes `Status` (or a transport failure: code 0). */
@@ -103,7 +105,7 @@ export class ApiClient {
   private readonly streams = new Set<IncomingMessage>();
 
   constructor(readonly opts: ClientOptions) {
-    this.agent = new Agent({ ca: opts.ca, keepAlive: true, maxSockets: 32 });
+    this.agent = new Agent({ ca: opts.ca, keepAlive: true, maxSockets: 32, ...(opts.socketPath ? { servername: 'localhost' } : {}) });
   }
 
   static fromKubeconfig(path: string, userAgent?: string): ApiClient {
@@ -124,7 +126,8 @@ export class ApiClient {
         'User-Agent': this.opts.userAgent ?? 'virtnet',
       };
       if (body !== undefined) headers['Content-Type'] = contentType;
-      const req = httpsRequest(this.opts.server + path, { method, headers, agent: this.agent, timeout: 30_000 }, resolve);
+      const target = this.opts.socketPath ? `https://localhost${path}` : this.opts.server + path;
+      const req = httpsRequest(target, { method, headers, agent: this.agent, timeout: 30_000, ...(this.opts.socketPath ? { socketPath: this.opts.socketPath } : {}) }, resolve);
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)));
       req.on('error', (e) => reject(new ApiError(0, 'ServiceUnavailable', `${method} ${path}: ${e.message}`)));
       req.end(body);

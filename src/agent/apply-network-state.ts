@@ -1,0 +1,80 @@
+// One node's apply (architecture §6): retrieve → parse/merge/validate → checkpoint (the revert plan) →
+// apply → verify (desired keys only, with retries) → probes → commit, or roll back to the checkpoint.
+import { computeApply, buildPlan, mergeStates, verifyState, type NetworkState } from './nmstate/index.js';
+import { readCurrentState, type CurrentState } from './nmstate/current-state.js';
+import { execute, writeDns, StepError } from './nmstate/executor.js';
+import { failingProbe, passingProbes, selectProbes } from './probes.js';
+
+export interface ApplyOptions {
+  netns: string;
+  /** Address the API probe pings (off-link, through the node's default route). */
+  apiAddress?: string;
+  verifyRetries?: number;
+  verifyIntervalMs?: number;
+  probeTimeoutMs?: number;
+  onProgress?: (msg: string) => void;
+}
+
+export interface ApplyOutcome {
+  ok: boolean;
+  /** The error text an enactment shows (upstream: "error reconciling … at desired state apply: …"). */
+  error?: string;
+  warnings: string[];
+  /** Whether the node was rolled back to its checkpoint. */
+  rolledBack: boolean;
+  /** The normalised desired state (for the NNCE's status.desiredState). */
+  normalized?: NetworkState;
+}
+
+function asNetworkState(s: CurrentState): NetworkState {
+  return s as unknown as NetworkState;
+}
+
+async function runPlan(desired: NetworkState, current: CurrentState, netns: string): Promise<void> {
+  const plan = buildPlan(mergeStates(desired, asNetworkState(current)));
+  await execute(plan.steps, netns);
+  if (plan.dns) await writeDns(netns, plan.dns);
+}
+
+export async function applyNetworkState(desiredInput: unknown, opts: ApplyOptions): Promise<ApplyOutcome> {
+  const say = opts.onProgress ?? (() => undefined);
+  const current = await readCurrentState(opts.netns);
+  const computed = computeApply(desiredInput, asNetworkState(current));
+  if (!computed.ok) return { ok: false, error: computed.error.toString(), warnings: [], rolledBack: false };
+  const { plan, revert, merged, warnings, normalized } = computed.value;
+  if (plan.steps.length === 0 && !plan.dns) return { ok: true, warnings, rolledBack: false, normalized };
+
+  const probes = await passingProbes(selectProbes(opts.netns, current, opts.apiAddress));
+  say(`checkpoint taken; applying ${plan.steps.length} steps`);
+  let failure: string | undefined;
+  try {
+    await execute(plan.steps, opts.netns);
+    if (plan.dns) await writeDns(opts.netns, plan.dns);
+    let verifyError: string | undefined;
+    const retries = opts.verifyRetries ?? 5;
+    for (let i = 0; i < retries; i++) {
+      const after = await readCurrentState(opts.netns);
+      const e = verifyState(merged, asNetworkState(after));
+      verifyError = e?.toString();
+      if (!e) break;
+      await new Promise((r) => setTimeout(r, opts.verifyIntervalMs ?? 1000));
+    }
+    if (verifyError) failure = verifyError;
+    else {
+      const bad = await failingProbe(probes, opts.probeTimeoutMs ?? 5000);
+      if (bad) failure = `rolling back desired state configuration: failed running probes after network changes: probe ${bad.name} failed`;
+    }
+  } catch (e) {
+    failure = e instanceof StepError ? `${e.message}${e.stderr ? `: ${e.stderr}` : ''}` : (e as Error).message;
+  }
+  if (failure === undefined) return { ok: true, warnings, rolledBack: false, normalized };
+
+  say(`apply failed (${failure}); rolling back to the checkpoint`);
+  const now = await readCurrentState(opts.netns);
+  try {
+    await runPlan(revert, now, opts.netns);
+  } catch (e) {
+    failure += `; rollback failed too: ${(e as Error).message}`;
+  }
+  return { ok: false, error: failure, warnings, rolledBack: true };
+}

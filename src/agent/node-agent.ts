@@ -1,0 +1,108 @@
+// The node agent: heartbeat always; the NMState handler role (NodeNetworkState reporter and policy
+// handler) while an NMState instance exists whose nodeSelector matches this node.
+import { R, Informer, type ApiClient } from '../client/index.js';
+import type { KubeObject } from '../common/object.js';
+import { NodeHeartbeat } from './heartbeat.js';
+import { NnsReporter } from './nns-reporter.js';
+import { PolicyHandler, selectorMatches } from './policy-handler.js';
+
+export interface NodeAgentOptions {
+  node: string;
+  /** The node's network namespace (the lab); the agent's own when omitted. */
+  netns: string;
+  labels?: Record<string, string>;
+  address?: string;
+  apiAddress?: string;
+  heartbeatMs?: number;
+  nnsPeriodMs?: number;
+  retryBaseMs?: number;
+  log?: (msg: string) => void;
+}
+
+const DEFAULT_NMSTATE_SELECTOR = { 'kubernetes.io/os': 'linux' };
+
+export class NodeAgent {
+  private readonly heartbeat: NodeHeartbeat;
+  private readonly nmstates: Informer;
+  private readonly nodeInformer: Informer;
+  private handler: { nns: NnsReporter; policies: PolicyHandler } | undefined;
+  private switching: Promise<void> = Promise.resolve();
+  private readonly log: (msg: string) => void;
+
+  constructor(private readonly client: ApiClient, private readonly opts: NodeAgentOptions) {
+    this.log = opts.log ?? ((m) => console.log(`[${opts.node}] ${m}`));
+    this.heartbeat = new NodeHeartbeat(client, opts.node, {
+      intervalMs: opts.heartbeatMs ?? 2000,
+      ...(opts.labels ? { labels: opts.labels } : {}),
+      ...(opts.address ? { addresses: [{ type: 'InternalIP', address: opts.address }, { type: 'Hostname', address: opts.node }] } : {}),
+      onError: (e) => this.log(`heartbeat: ${(e as Error).message}`),
+    });
+    this.nmstates = new Informer(client, R.nmstate);
+    this.nodeInformer = new Informer(client, R.node, undefined, { fieldSelector: `metadata.name=${opts.node}` });
+    const reconsider = (): void => {
+      this.switching = this.switching.then(() => this.reconsider()).catch((e: unknown) => this.log(`nmstate handler: ${(e as Error).message}`));
+    };
+    this.nmstates.addHandlers({ onAdd: reconsider, onUpdate: reconsider, onDelete: reconsider });
+    this.nodeInformer.addHandlers({
+      onAdd: reconsider,
+      onUpdate: (n, old) => {
+        reconsider();
+        if (JSON.stringify(n.metadata.labels) !== JSON.stringify(old.metadata.labels)) this.handler?.policies.resyncAll();
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.heartbeat.start();
+    this.nodeInformer.start();
+    this.nmstates.start();
+    await Promise.all([this.nodeInformer.synced, this.nmstates.synced]);
+    await this.switching;
+  }
+
+  async stop(): Promise<void> {
+    this.heartbeat.stop();
+    this.nmstates.stop();
+    this.nodeInformer.stop();
+    await this.switching;
+    this.stopHandler();
+  }
+
+  /** Is there an NMState instance (the oldest one counts, as upstream) selecting this node? */
+  private wanted(): boolean {
+    const instances = this.nmstates.list().filter((o) => !o.metadata.deletionTimestamp)
+      .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+    const nm = instances[0];
+    const node: KubeObject | undefined = this.nodeInformer.get(this.opts.node);
+    if (!nm || !node) return false;
+    const sel = (nm.spec as { nodeSelector?: Record<string, string> } | undefined)?.nodeSelector ?? DEFAULT_NMSTATE_SELECTOR;
+    return selectorMatches(sel, node.metadata.labels);
+  }
+
+  private async reconsider(): Promise<void> {
+    const want = this.wanted();
+    if (want && !this.handler) {
+      const nns = new NnsReporter(this.client, this.opts.node, { netns: this.opts.netns, periodMs: this.opts.nnsPeriodMs ?? 60_000, onError: (e) => this.log(`nns: ${(e as Error).message}`) });
+      const policies = new PolicyHandler(this.client, this.opts.node, {
+        netns: this.opts.netns,
+        ...(this.opts.apiAddress ? { apiAddress: this.opts.apiAddress } : {}),
+        ...(this.opts.retryBaseMs !== undefined ? { retryBaseMs: this.opts.retryBaseMs } : {}),
+        onApplied: () => nns.kick(),
+        log: this.log,
+      });
+      this.handler = { nns, policies };
+      await nns.start();
+      await policies.start();
+      this.log('nmstate handler started');
+    } else if (!want && this.handler) {
+      this.stopHandler();
+      this.log('nmstate handler stopped');
+    }
+  }
+
+  private stopHandler(): void {
+    this.handler?.nns.stop();
+    this.handler?.policies.stop();
+    this.handler = undefined;
+  }
+}

@@ -1,0 +1,42 @@
+// `virtnet agent`: the node agent of one node (the lab starts one inside each node's namespace).
+import { Command } from 'commander';
+import { join } from 'node:path';
+import { ApiClient, optionsFromKubeconfig } from '../client/index.js';
+import { NodeAgent } from '../agent/node-agent.js';
+import { defaultDataDir } from './paths.js';
+
+export function agentCommand(): Command {
+  return new Command('agent')
+    .description('run the node agent of one node: heartbeat, NodeNetworkState, node network policies')
+    .requiredOption('--node <name>', 'the Node this agent is')
+    .requiredOption('--netns <name>', 'the network namespace it manages (the node\'s)')
+    .option('--data <dir>', 'virtnet state directory (kubeconfig, api.sock)', defaultDataDir())
+    .option('--kubeconfig <file>', 'kubeconfig (default: DATA/kubeconfig)')
+    .option('--socket <path>', 'reach the API over this unix socket (default: DATA/api.sock when --data is given)')
+    .option('--labels <json>', 'labels for the Node when it registers', '{}')
+    .option('--address <ip>', 'the node\'s InternalIP')
+    .option('--api-address <ip>', 'address the API-reachability probe pings from inside the node (off-link)')
+    .option('--heartbeat-ms <n>', 'heartbeat interval', '2000')
+    .action(async (o: { node: string; netns: string; data: string; kubeconfig?: string; socket?: string; labels: string; address?: string; apiAddress?: string; heartbeatMs: string }) => {
+      const opts = optionsFromKubeconfig(o.kubeconfig ?? join(o.data, 'kubeconfig'), `virtnet-agent/${o.node}`);
+      const client = new ApiClient({ ...opts, socketPath: o.socket ?? join(o.data, 'api.sock') });
+      const agent = new NodeAgent(client, {
+        node: o.node,
+        netns: o.netns,
+        labels: JSON.parse(o.labels) as Record<string, string>,
+        ...(o.address ? { address: o.address } : {}),
+        ...(o.apiAddress ? { apiAddress: o.apiAddress } : {}),
+        heartbeatMs: Number(o.heartbeatMs),
+      });
+      await agent.start();
+      console.log(`virtnet agent for node ${o.node} running (netns ${o.netns})`);
+      const shutdown = (): void => {
+        agent.stop().finally(() => {
+          client.close();
+          process.exit(0);
+        });
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    });
+}

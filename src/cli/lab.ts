@@ -1,0 +1,134 @@
+// `virtnet lab up|down|status`: the lab's datacenter of network namespaces (docs/architecture.md §4).
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import {
+  applyLab, defaultLabId, labFiles, labStatus, LabError, planLab, readState, teardownLab,
+} from '../lab/index.js';
+import type { LabPlan, LabState, LabStatus } from '../lab/index.js';
+import { defaultDataDir } from './paths.js';
+
+function count(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+}
+
+function upSummary(plan: LabPlan, state: LabState, ms: number): string {
+  const dnsmasq = state.processes.find((p) => p.name === 'dnsmasq');
+  const files = labFiles(plan.id, plan.dataDir);
+  const w = Math.max(...plan.nodes.map((n) => n.name.length), 8);
+  return [
+    '',
+    `  lab ${plan.id} is up: ${state.workers} workers, ${state.baremetal} bare-metal (${(ms / 1000).toFixed(2)} s)`,
+    `  machine network  ${plan.machineNetwork.cidr}, router ${plan.machineNetwork.router} (netns ${plan.fabric})`,
+    `  control plane    ${plan.controlPlane.address} (netns ${plan.controlPlane.netns}), routed`,
+    `  internet host    ${plan.internet.address} (netns ${plan.internet.netns}), routed`,
+    `  flat network     ${plan.flatNetwork.cidr}, DHCP ${plan.flatNetwork.rangeStart}–${plan.flatNetwork.rangeEnd}` +
+      ` (dnsmasq pid ${dnsmasq?.pid ?? '?'}, leases ${files.leases})`,
+    '  nodes:',
+    ...plan.nodes.map((n) =>
+      `    ${n.name.padEnd(w)}  ${n.address.padEnd(11)}  ${n.labels['node.kubernetes.io/instance-type'] ?? ''}` +
+      `${n.flat ? `  ${n.flat.nic} in ${n.flat.bridge}` : ''}  netns ${n.netns}`),
+    `  try:             ip netns exec ${plan.nodes[0]?.netns ?? plan.fabric} ping -c1 ${plan.controlPlane.address}`,
+    '  remove with:     virtnet lab down',
+    '',
+  ].join('\n');
+}
+
+function statusText(s: LabStatus): string {
+  const yes = (b: boolean | undefined): string => (b === undefined ? '-' : b ? 'ok' : 'FAIL');
+  const lines = [
+    `lab ${s.id} (${s.phase})  data ${s.dataDir}`,
+    `namespaces: ${s.namespaces.filter((n) => n.exists).length}/${s.namespaces.length} present` +
+      (s.namespaces.some((n) => !n.exists) ? `; missing: ${s.namespaces.filter((n) => !n.exists).map((n) => n.name).join(', ')}` : '') +
+      (s.extraNamespaces.length > 0 ? `; extra: ${s.extraNamespaces.join(', ')}` : ''),
+    ...s.processes.map((p) => `${p.name}: ${p.alive ? `running (pid ${p.pid})` : 'NOT RUNNING'}`),
+    'NODE         ROLE       ETH0             ROUTER  CONTROL-PLANE  INTERNET  BR-FLAT',
+    ...s.nodes.map((n) => [
+      n.name.padEnd(12), n.role.padEnd(10), (n.exists ? n.eth0.join(',') || 'none' : 'MISSING').padEnd(16),
+      yes(n.reach?.router).padEnd(7), yes(n.reach?.controlPlane).padEnd(14), yes(n.reach?.internet).padEnd(9),
+      n.flatBridge ? (n.flatBridge.exists ? `ports ${n.flatBridge.ports.join(',') || 'none'}` : 'MISSING') : '-',
+    ].join(' ')),
+  ];
+  return lines.join('\n');
+}
+
+function upCmd(): Command {
+  return new Command('up')
+    .description('create the lab network: fabric, router, control-plane and internet hosts, nodes, flat network with DHCP')
+    .option('--nodes <n>', 'worker nodes', count, 3)
+    .option('--baremetal <m>', 'bare-metal nodes (second NIC on the flat network, in br-flat)', count, 2)
+    .option('--data <dir>', 'state directory', defaultDataDir())
+    .option('--id <id>', 'lab id (names are vn-<id>-…); default derived from --data')
+    .option('--dry-run', 'print the plan as JSON and change nothing')
+    .action(async (o: { nodes: number; baremetal: number; data: string; id?: string; dryRun?: boolean }) => {
+      const dataDir = resolve(o.data);
+      const id = o.id ?? readState(dataDir)?.id ?? defaultLabId(dataDir);
+      const plan = planLab({ id, workers: o.nodes, baremetal: o.baremetal, dataDir });
+      if (o.dryRun) {
+        console.log(JSON.stringify(plan, null, 2));
+        return;
+      }
+      const t0 = Date.now();
+      let state: LabState;
+      try {
+        state = await applyLab(plan, { log: (l) => console.error(`lab: ${l}`) });
+      } catch (e) {
+        if (e instanceof LabError && e.code !== 'conflict') {
+          throw new LabError(e.code, `${e.message}\n(what was created is recorded in ${dataDir}; remove it with: virtnet lab down --data ${dataDir})`, { cause: e });
+        }
+        throw e;
+      }
+      // TODO(agents): start the API relay in plan.controlPlane.netns (forwarding to the server's unix
+      // socket) and one node agent per plan.nodes entry inside its netns, recording their pids in
+      // state.processes so teardown stops them; until then `lab up` builds the network only.
+      console.log(upSummary(plan, state, Date.now() - t0));
+    });
+}
+
+function downCmd(): Command {
+  return new Command('down')
+    .description('remove every namespace, link, process and file the lab made (works after a crash)')
+    .option('--data <dir>', 'state directory', defaultDataDir())
+    .option('--id <id>', 'lab id, when the state file is gone (default derived from --data)')
+    .action(async (o: { data: string; id?: string }) => {
+      const dataDir = resolve(o.data);
+      const t0 = Date.now();
+      const id = o.id ?? (readState(dataDir) ? undefined : defaultLabId(dataDir));
+      const r = await teardownLab(dataDir, id === undefined ? {} : { id });
+      if (!r || (r.namespaces.length === 0 && r.stopped.length === 0 && r.files.length === 0)) {
+        console.log('no lab to remove');
+        return;
+      }
+      console.log(`lab ${r.prefix}* removed: ${r.namespaces.length} namespaces, ${r.stopped.length} processes, ` +
+        `${r.files.length} files (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
+    });
+}
+
+function statusCmd(): Command {
+  return new Command('status')
+    .description('show what of the lab exists and whether nodes reach the router and the control plane')
+    .option('--data <dir>', 'state directory', defaultDataDir())
+    .option('--json', 'print JSON')
+    .option('--no-probe', 'skip the ping checks')
+    .action(async (o: { data: string; json?: boolean; probe: boolean }) => {
+      const s = await labStatus(resolve(o.data), { probe: o.probe });
+      if (!s) {
+        console.log(`no lab recorded in ${resolve(o.data)}`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(o.json ? JSON.stringify(s, null, 2) : statusText(s));
+      const healthy = s.phase === 'ready' && s.namespaces.every((n) => n.exists) && s.processes.every((p) => p.alive) &&
+        s.nodes.every((n) => n.exists && (n.reach === undefined || (n.reach.router && n.reach.controlPlane)));
+      if (!healthy) process.exitCode = 1;
+    });
+}
+
+export function labCommand(): Command {
+  return new Command('lab')
+    .description('the lab: nodes as network namespaces behind a router, a flat network with DHCP')
+    .addCommand(upCmd())
+    .addCommand(downCmd())
+    .addCommand(statusCmd());
+}
