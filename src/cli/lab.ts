@@ -1,6 +1,10 @@
 // `virtnet lab up|down|status`: the lab's datacenter of network namespaces (docs/architecture.md §4).
 import { Command, InvalidArgumentError } from 'commander';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAgents } from '../lab/agents.js';
+import { recordAgents, isAlive } from '../lab/agent-state.js';
 import {
   applyLab, defaultLabId, labFiles, labStatus, LabError, planLab, readState, teardownLab,
 } from '../lab/index.js';
@@ -61,7 +65,8 @@ function upCmd(): Command {
     .option('--data <dir>', 'state directory', defaultDataDir())
     .option('--id <id>', 'lab id (names are vn-<id>-…); default derived from --data')
     .option('--dry-run', 'print the plan as JSON and change nothing')
-    .action(async (o: { nodes: number; baremetal: number; data: string; id?: string; dryRun?: boolean }) => {
+    .option('--no-agents', 'build the network only, without node agents')
+    .action(async (o: { nodes: number; baremetal: number; data: string; id?: string; dryRun?: boolean; agents: boolean }) => {
       const dataDir = resolve(o.data);
       const id = o.id ?? readState(dataDir)?.id ?? defaultLabId(dataDir);
       const plan = planLab({ id, workers: o.nodes, baremetal: o.baremetal, dataDir });
@@ -79,9 +84,16 @@ function upCmd(): Command {
         }
         throw e;
       }
-      // TODO(agents): start the API relay in plan.controlPlane.netns (forwarding to the server's unix
-      // socket) and one node agent per plan.nodes entry inside its netns, recording their pids in
-      // state.processes so teardown stops them; until then `lab up` builds the network only.
+      if (o.agents) {
+        if (!existsSync(join(dataDir, 'api.sock'))) {
+          throw new LabError('not-found', `no API server socket at ${join(dataDir, 'api.sock')}: start virtnet first (virtnet up), or pass --no-agents`);
+        }
+        const bin = fileURLToPath(new URL('../../../bin/virtnet.js', import.meta.url));
+        // Agents already running (lab up run again) are left alone: one per node namespace.
+        const running = new Set((state.agents ?? []).filter((a) => isAlive(a.pid)).map((a) => a.node));
+        const started = startAgents({ ...plan, nodes: plan.nodes.filter((n) => !running.has(n.name)) }, bin);
+        recordAgents(dataDir, started);
+      }
       console.log(upSummary(plan, state, Date.now() - t0));
     });
 }

@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { startApiServer } from '../api/server.js';
+import { ApiClient } from '../client/index.js';
+import { startControllers } from '../controllers/manager.js';
 import { defaultDataDir, parseListen, DEFAULT_LISTEN } from './paths.js';
 
 export function serveCommand(): Command {
@@ -10,11 +12,14 @@ export function serveCommand(): Command {
     .option('--listen <host:port>', 'address to listen on (port 0 picks a free one)', DEFAULT_LISTEN)
     .option('--data <dir>', 'state directory (database, tokens, kubeconfig)', defaultDataDir())
     .option('--event-history <n>', 'changes kept for watch resume; older resourceVersions get 410 Expired', '100000')
-    .action(async (o: { listen: string; data: string; eventHistory: string }) => {
+    .option('--no-controllers', 'serve the API only, without the cluster controllers')
+    .option('--node-grace-period-ms <n>', 'a node whose Lease is older than this turns Ready=Unknown', '10000')
+    .action(async (o: { listen: string; data: string; eventHistory: string; controllers: boolean; nodeGracePeriodMs: string }) => {
       const { host, port } = parseListen(o.listen);
       const retainEvents = Number(o.eventHistory);
       if (!Number.isInteger(retainEvents) || retainEvents < 0) throw new Error(`--event-history must be a whole number, got ${JSON.stringify(o.eventHistory)}`);
       const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents, socketPath: join(o.data, 'api.sock') });
+      const controllers = o.controllers ? await startControllers(ApiClient.fromKubeconfig(srv.kubeconfigPath, 'virtnet-controller-manager'), { nodeGracePeriodMs: Number(o.nodeGracePeriodMs) }) : undefined;
       // Tests and `virtnet up -d` wait for this line.
       console.log(`virtnet API server listening on ${srv.url}`);
       console.log(`kubeconfig: ${srv.kubeconfigPath}`);
@@ -22,6 +27,7 @@ export function serveCommand(): Command {
       const shutdown = (): void => {
         if (closing) return;
         closing = true;
+        controllers?.stop();
         srv.close().then(() => process.exit(0), () => process.exit(1));
       };
       process.on('SIGTERM', shutdown);

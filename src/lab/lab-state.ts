@@ -28,6 +28,8 @@ export interface LabState {
   processes: LabProcessRecord[];
   files: string[];
   nodes: LabNode[];
+  /** Node agents started inside the node namespaces (teardown stops every process in them anyway). */
+  agents?: { node: string; pid: number; log: string }[];
 }
 
 export function statePath(dataDir: string): string {

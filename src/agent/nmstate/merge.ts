@@ -58,6 +58,9 @@ export function mergeStates(desired: NetworkState, current: NetworkState): Merge
     const c = cur.get(name);
     if (!c) return undefined;
     const m: MergedInterface = { name, current: c, forApply: { name, type: c.type ?? 'unknown' }, merged: structuredClone(c) };
+    // An interface pulled in only as a port (or child) keeps existing: its current `down` is a link
+    // state, not a desired `state: down` (which would remove a virtual interface).
+    if (m.merged.state === 'down') delete m.merged.state;
     view.set(name, m);
     return m;
   };

@@ -1,6 +1,7 @@
 // The checkpoint: a desired state that, applied after a failed apply, restores exactly what the apply touched
 // (nmstate gen_revert). Computed before apply from the same merged view, so it is pure and testable.
 
+import { isVirtual } from './iface-kinds.js';
 import { mergeStates } from './merge.js';
 import type { MergedState } from './merge.js';
 import type { AnyInterface, NetworkState } from './types.js';
@@ -24,6 +25,8 @@ export function revertFromMerged(m: MergedState): NetworkState {
     const r = structuredClone(c) as AnyInterface & Record<string, unknown>;
     for (const k of READ_ONLY_KEYS) delete r[k];
     r.state = c.state ?? 'up';
+    // A virtual interface whose link is down exists: `state: down` in a desired state would delete it.
+    if (r.state === 'down' && isVirtual(r)) delete r.state;
     if ((mi.merged.controller ?? '') !== (c.controller ?? '')) r.controller = c.controller ?? '';
     for (const fam of ['ipv4', 'ipv6'] as const) {
       const ip = r[fam];

@@ -1,0 +1,39 @@
+// One node agent per lab node, started inside the node's network namespace (`ip netns exec`), so the
+// lab's teardown, which stops every process in its namespaces, stops them too. Agents reach the API
+// through the server's unix socket in the data directory.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LabPlan } from './lab-plan.js';
+
+export interface StartedAgent {
+  node: string;
+  pid: number;
+  log: string;
+}
+
+export function agentLogFile(plan: LabPlan, node: string): string {
+  return join(plan.dataDir, `${plan.prefix}agent-${node}.log`);
+}
+
+/** The agent's command line for one node (pure; `virtnetBin` is bin/virtnet.js). */
+export function agentArgv(plan: LabPlan, node: LabPlan['nodes'][number], virtnetBin: string, nodePath = process.execPath): string[] {
+  return [
+    'netns', 'exec', node.netns, nodePath, virtnetBin, 'agent',
+    '--node', node.name, '--netns', node.netns, '--data', plan.dataDir,
+    '--labels', JSON.stringify(node.labels), '--address', node.address, '--api-address', plan.controlPlane.address,
+  ];
+}
+
+export function startAgents(plan: LabPlan, virtnetBin: string): StartedAgent[] {
+  const out: StartedAgent[] = [];
+  for (const node of plan.nodes) {
+    const log = agentLogFile(plan, node.name);
+    const fd = openSync(log, 'a');
+    const child = spawn('ip', agentArgv(plan, node, virtnetBin), { detached: true, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    child.unref();
+    out.push({ node: node.name, pid: child.pid ?? -1, log });
+  }
+  return out;
+}
