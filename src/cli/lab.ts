@@ -57,6 +57,39 @@ function statusText(s: LabStatus): string {
   return lines.join('\n');
 }
 
+/** Builds the lab from its plan and, with `agents`, starts one node agent per node (needs the API socket). */
+export async function bringUpLab(plan: LabPlan, agents: boolean): Promise<LabState> {
+  const dataDir = plan.dataDir;
+  // Agents need the API: refuse before building anything rather than leave a lab without them.
+  if (agents && !existsSync(join(dataDir, 'api.sock'))) {
+    throw new LabError('not-found', `no API server socket at ${join(dataDir, 'api.sock')}: start virtnet first (virtnet up), or pass --no-agents`);
+  }
+  let state: LabState;
+  try {
+    state = await applyLab(plan, { log: (l) => console.error(`lab: ${l}`) });
+  } catch (e) {
+    if (e instanceof LabError && e.code !== 'conflict') {
+      throw new LabError(e.code, `${e.message}\n(what was created is recorded in ${dataDir}; remove it with: virtnet lab down --data ${dataDir})`, { cause: e });
+    }
+    throw e;
+  }
+  if (agents) {
+    const bin = fileURLToPath(new URL('../../../bin/virtnet.js', import.meta.url));
+    // Agents already running (lab up run again) are left alone: one per node namespace.
+    const running = new Set((state.agents ?? []).filter((a) => isAlive(a.pid)).map((a) => a.node));
+    const started = startAgents({ ...plan, nodes: plan.nodes.filter((n) => !running.has(n.name)) }, bin);
+    recordAgents(dataDir, started);
+  }
+  return state;
+}
+
+export function labPlanFor(dataDir: string, workers: number, baremetal: number, id?: string): LabPlan {
+  const dir = resolve(dataDir);
+  return planLab({ id: id ?? readState(dir)?.id ?? defaultLabId(dir), workers, baremetal, dataDir: dir });
+}
+
+export { upSummary };
+
 function upCmd(): Command {
   return new Command('up')
     .description('create the lab network: fabric, router, control-plane and internet hosts, nodes, flat network with DHCP')
@@ -67,33 +100,13 @@ function upCmd(): Command {
     .option('--dry-run', 'print the plan as JSON and change nothing')
     .option('--no-agents', 'build the network only, without node agents')
     .action(async (o: { nodes: number; baremetal: number; data: string; id?: string; dryRun?: boolean; agents: boolean }) => {
-      const dataDir = resolve(o.data);
-      const id = o.id ?? readState(dataDir)?.id ?? defaultLabId(dataDir);
-      const plan = planLab({ id, workers: o.nodes, baremetal: o.baremetal, dataDir });
+      const plan = labPlanFor(o.data, o.nodes, o.baremetal, o.id);
       if (o.dryRun) {
         console.log(JSON.stringify(plan, null, 2));
         return;
       }
       const t0 = Date.now();
-      let state: LabState;
-      try {
-        state = await applyLab(plan, { log: (l) => console.error(`lab: ${l}`) });
-      } catch (e) {
-        if (e instanceof LabError && e.code !== 'conflict') {
-          throw new LabError(e.code, `${e.message}\n(what was created is recorded in ${dataDir}; remove it with: virtnet lab down --data ${dataDir})`, { cause: e });
-        }
-        throw e;
-      }
-      if (o.agents) {
-        if (!existsSync(join(dataDir, 'api.sock'))) {
-          throw new LabError('not-found', `no API server socket at ${join(dataDir, 'api.sock')}: start virtnet first (virtnet up), or pass --no-agents`);
-        }
-        const bin = fileURLToPath(new URL('../../../bin/virtnet.js', import.meta.url));
-        // Agents already running (lab up run again) are left alone: one per node namespace.
-        const running = new Set((state.agents ?? []).filter((a) => isAlive(a.pid)).map((a) => a.node));
-        const started = startAgents({ ...plan, nodes: plan.nodes.filter((n) => !running.has(n.name)) }, bin);
-        recordAgents(dataDir, started);
-      }
+      const state = await bringUpLab(plan, o.agents);
       console.log(upSummary(plan, state, Date.now() - t0));
     });
 }

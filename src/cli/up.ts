@@ -1,23 +1,31 @@
-// `virtnet up` / `virtnet down`: start everything (today: the API server) with a banner, and stop it.
-import { Command } from 'commander';
+// `virtnet up` / `virtnet down`: the API server with its controllers, and the lab (nodes as network
+// namespaces with their agents), with a banner saying where everything is; and stopping all of it.
+import { Command, InvalidArgumentError } from 'commander';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startApiServer } from '../api/server.js';
-import { defaultDataDir, parseListen, DEFAULT_LISTEN } from './paths.js';
+import { readState, teardownLab } from '../lab/index.js';
+import { bringUpLab, labPlanFor } from './lab.js';
+import { defaultDataDir, DEFAULT_LISTEN } from './paths.js';
 
-function banner(url: string, kubeconfig: string, detached: boolean): string {
+function banner(url: string, kubeconfig: string, detached: boolean, lab: string | undefined): string {
   return [
     '',
     '  virtnet is up',
     `  API server:  ${url}`,
     `  kubeconfig:  ${kubeconfig}`,
-    `               export KUBECONFIG=${kubeconfig}; kubectl get namespaces`,
+    `               export KUBECONFIG=${kubeconfig}; kubectl get nodes`,
     `  console:     ${url}/  (placeholder until the web console lands)`,
+    ...(lab ? [`  lab:         ${lab}`] : []),
     detached ? '  stop with:   make down   (or: virtnet down)' : '  stop with:   Ctrl-C   (or, from another terminal: make down)',
     '',
   ].join('\n');
+}
+
+function count(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return Number(v);
 }
 
 function pidFile(data: string): string {
@@ -52,62 +60,92 @@ async function waitForLine(log: string, pattern: RegExp, pid: number, timeoutMs:
   throw new Error(`virtnet did not become ready within ${timeoutMs / 1000}s; see ${log}`);
 }
 
+async function stopPid(pid: number): Promise<void> {
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 15_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
 export function upCommand(): Command {
   return new Command('up')
-    .description('start virtnet (API server) and print where to reach it')
+    .description('start virtnet: the API server with its controllers, and the lab of nodes (3 workers + 2 bare-metal)')
     .option('--listen <host:port>', 'API address', DEFAULT_LISTEN)
     .option('--data <dir>', 'state directory', defaultDataDir())
+    .option('--nodes <n>', 'lab worker nodes', count, 3)
+    .option('--baremetal <m>', 'lab bare-metal nodes', count, 2)
+    .option('--no-lab', 'start the API server only')
     .option('-d, --detach', 'start in the background and return once ready')
-    .action(async (o: { listen: string; data: string; detach?: boolean }) => {
-      mkdirSync(o.data, { recursive: true });
-      const existing = runningPid(o.data);
+    .action(async (o: { listen: string; data: string; nodes: number; baremetal: number; lab: boolean; detach?: boolean }) => {
+      const data = resolve(o.data);
+      mkdirSync(data, { recursive: true });
+      const existing = runningPid(data);
       if (existing) throw new Error(`virtnet is already running (pid ${existing}); stop it with: make down`);
-      if (o.detach) {
-        const log = join(o.data, 'virtnet.log');
-        rmSync(log, { force: true });
-        const out = openSync(log, 'a');
-        const bin = fileURLToPath(new URL('../../../bin/virtnet.js', import.meta.url));
-        const child = spawn(process.execPath, [bin, 'serve', '--listen', o.listen, '--data', o.data], {
-          detached: true, stdio: ['ignore', out, out],
-        });
-        child.unref();
-        writeFileSync(pidFile(o.data), String(child.pid));
-        const m = await waitForLine(log, /listening on (\S+)/, child.pid!, 30_000);
-        console.log(banner(m[1]!, join(o.data, 'kubeconfig'), true));
-        return;
+      const log = join(data, 'virtnet.log');
+      rmSync(log, { force: true });
+      const out = openSync(log, 'a');
+      const bin = fileURLToPath(new URL('../../../bin/virtnet.js', import.meta.url));
+      const server = spawn(process.execPath, [bin, 'serve', '--listen', o.listen, '--data', data], {
+        detached: Boolean(o.detach), stdio: ['ignore', out, out],
+      });
+      if (o.detach) server.unref();
+      writeFileSync(pidFile(data), String(server.pid));
+      const m = await waitForLine(log, /listening on (\S+)/, server.pid!, 30_000);
+      let labLine: string | undefined;
+      if (o.lab) {
+        const plan = labPlanFor(data, o.nodes, o.baremetal);
+        try {
+          await bringUpLab(plan, true);
+        } catch (e) {
+          await stopPid(server.pid!);
+          throw e;
+        }
+        labLine = `${plan.nodes.length} nodes (${plan.nodes.map((n) => n.name).join(', ')}) as network namespaces ${plan.prefix}*; virtnet lab status`;
       }
-      const { host, port } = parseListen(o.listen);
-      const srv = await startApiServer({ dataDir: o.data, host, port });
-      writeFileSync(pidFile(o.data), String(process.pid));
-      console.log(banner(srv.url, srv.kubeconfigPath, false));
+      console.log(banner(m[1]!, join(data, 'kubeconfig'), Boolean(o.detach), labLine));
+      if (o.detach) return;
+      let stopping = false;
       const shutdown = (): void => {
+        if (stopping) return;
+        stopping = true;
         console.log('stopping virtnet…');
-        srv.close().finally(() => {
-          rmSync(pidFile(o.data), { force: true });
+        void (async () => {
+          if (readState(data)) await teardownLab(data).catch((e: unknown) => console.error(`lab down: ${(e as Error).message}`));
+          if (alive(server.pid!)) await stopPid(server.pid!);
+          rmSync(pidFile(data), { force: true });
+          console.log('virtnet stopped');
           process.exit(0);
-        });
+        })();
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
+      server.once('exit', (code) => {
+        // Ctrl-C reaches the server too (same process group): the shutdown above carries on.
+        if (stopping) return;
+        console.error(`the API server exited (${code ?? 'signal'}); see ${log}`);
+        process.exit(1);
+      });
     });
 }
 
 export function downCommand(): Command {
   return new Command('down')
-    .description('stop a running virtnet')
+    .description('stop virtnet: remove the lab and stop the API server')
     .option('--data <dir>', 'state directory', defaultDataDir())
     .action(async (o: { data: string }) => {
-      const pid = runningPid(o.data);
+      const data = resolve(o.data);
+      if (readState(data)) {
+        await teardownLab(data);
+        console.log('lab removed');
+      }
+      const pid = runningPid(data);
       if (!pid) {
-        rmSync(pidFile(o.data), { force: true });
+        rmSync(pidFile(data), { force: true });
         console.log('virtnet is not running');
         return;
       }
-      process.kill(pid, 'SIGTERM');
-      const deadline = Date.now() + 15_000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
-      rmSync(pidFile(o.data), { force: true });
+      await stopPid(pid);
+      rmSync(pidFile(data), { force: true });
       console.log(`virtnet stopped (pid ${pid})`);
     });
 }

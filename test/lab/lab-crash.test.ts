@@ -37,7 +37,7 @@ describe('lab crash safety', { skip }, () => {
   it('down removes everything after `lab up` is SIGKILLed midway', async () => {
     const { id, dataDir } = scratch('m');
     const child = spawn(process.execPath, ['--input-type=module', '-e', script,
-      'up', '--nodes', '2', '--baremetal', '1', '--data', dataDir, '--id', id], { stdio: 'ignore' });
+      'up', '--no-agents', '--nodes', '2', '--baremetal', '1', '--data', dataDir, '--id', id], { stdio: 'ignore' });
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     // Kill as soon as the first namespace exists: the lab is then half-built.
     const deadline = Date.now() + 20_000;
@@ -56,7 +56,7 @@ describe('lab crash safety', { skip }, () => {
 
   it('down --id removes a finished lab whose state file is gone', async () => {
     const { id, dataDir } = scratch('s');
-    const up = labCli(['up', '--nodes', '2', '--baremetal', '1', '--data', dataDir, '--id', id]);
+    const up = labCli(['up', '--no-agents', '--nodes', '2', '--baremetal', '1', '--data', dataDir, '--id', id]);
     assert.equal(up.status, 0, up.out);
     const pid = Number(readFileSync(join(dataDir, `vn-${id}-dnsmasq.pid`), 'utf8'));
     assert.ok(existsSync(`/proc/${pid}`), 'dnsmasq outlives `lab up`');
@@ -69,7 +69,7 @@ describe('lab crash safety', { skip }, () => {
 
   it('teardownAll(prefix) also stops a daemon whose namespace was already deleted', async () => {
     const { id, dataDir } = scratch('p');
-    const up = labCli(['up', '--nodes', '1', '--baremetal', '1', '--data', dataDir, '--id', id]);
+    const up = labCli(['up', '--no-agents', '--nodes', '1', '--baremetal', '1', '--data', dataDir, '--id', id]);
     assert.equal(up.status, 0, up.out);
     spawnSync('ip', ['netns', 'del', `vn-${id}-fabric`]); // dnsmasq keeps the namespace alive, unnamed
     const r = await teardownAll(`vn-${id}-`);
