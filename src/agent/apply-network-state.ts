@@ -4,6 +4,8 @@ import { computeApply, buildPlan, mergeStates, verifyState, type NetworkState } 
 import { readCurrentState, type CurrentState } from './nmstate/current-state.js';
 import { execute, writeDns, StepError } from './nmstate/executor.js';
 import { failingProbe, passingProbes, selectProbes } from './probes.js';
+import { detectCapabilities, type Capabilities, type CapabilityName } from './nmstate/capabilities.js';
+import type { PlanStep } from './nmstate/plan-step.js';
 
 export interface ApplyOptions {
   netns: string;
@@ -26,6 +28,29 @@ export interface ApplyOutcome {
   normalized?: NetworkState;
 }
 
+/**
+ * A plan that needs a link type (or bridge VLAN filtering) this kernel lacks fails before anything is
+ * touched, naming the missing feature — detected at run time, not assumed.
+ */
+export function missingKernelFeature(steps: readonly PlanStep[], caps: Capabilities): string | undefined {
+  for (const step of steps) {
+    if (step.cmd !== 'ip' || step.args[0] !== 'link') continue;
+    const t = step.args.indexOf('type');
+    const kind = t >= 0 ? step.args[t + 1] : undefined;
+    const needs: CapabilityName[] = [];
+    if (kind === 'vlan' || kind === 'bond' || kind === 'dummy' || kind === 'vxlan' || kind === 'veth' || kind === 'bridge' || kind === 'vrf') needs.push(kind);
+    const vf = step.args.indexOf('vlan_filtering');
+    if (vf >= 0 && step.args[vf + 1] === '1') needs.push('bridgeVlanFiltering');
+    for (const n of needs) {
+      if (caps[n] === false) {
+        const why = caps.missing.find((m) => m.type === n)?.reason ?? `the kernel does not support ${n}`;
+        return `NotSupportedError: ${why} (needed to ${step.why})`;
+      }
+    }
+  }
+  return undefined;
+}
+
 function asNetworkState(s: CurrentState): NetworkState {
   return s as unknown as NetworkState;
 }
@@ -42,6 +67,8 @@ export async function applyNetworkState(desiredInput: unknown, opts: ApplyOption
   const computed = computeApply(desiredInput, asNetworkState(current));
   if (!computed.ok) return { ok: false, error: computed.error.toString(), warnings: [], rolledBack: false };
   const { plan, revert, merged, warnings, normalized } = computed.value;
+  const unsupported = missingKernelFeature(plan.steps, await detectCapabilities());
+  if (unsupported) return { ok: false, error: unsupported, warnings, rolledBack: false };
   if (plan.steps.length === 0 && !plan.dns) return { ok: true, warnings, rolledBack: false, normalized };
 
   const probes = await passingProbes(selectProbes(opts.netns, current, opts.apiAddress));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ServerProcess, until, repoRoot } from '../support/server-process.js';
 import { ApiClient, R } from '../../src/client/index.js';
 import type { KubeObject } from '../../src/common/object.js';
+import { probeCapabilities } from '../../src/agent/nmstate/capabilities.js';
 
 const id = `g${process.pid % 100000}`;
 const ns = (node: string): string => `vn-${id}-${node}`;
@@ -147,6 +148,28 @@ describe('the lab and node network policies', () => {
     const degraded = cond(await c.get(R.nncp, undefined, 'remove-default-route'), 'Degraded');
     assert.equal(degraded?.status, 'True');
     assert.equal(degraded?.reason, 'FailedToConfigure');
+  });
+
+  it('a VLAN policy fails with NotSupportedError where the kernel lacks 802.1Q, and works where it has it', async () => {
+    const caps = await probeCapabilities();
+    await c.create(R.nncp, undefined, {
+      metadata: { name: 'vlan101' },
+      spec: { nodeSelector: { 'kubernetes.io/hostname': 'metal-1' }, desiredState: { interfaces: [{ name: 'eth1.101', type: 'vlan', state: 'up', vlan: { 'base-iface': 'eth1', id: 101 } }] } },
+    });
+    if (caps.vlan) {
+      console.log('# this kernel has 802.1Q VLANs: expecting the VLAN to be configured');
+      await until(async () => cond(await c.get(R.nnce, undefined, 'metal-1.vlan101').catch(() => undefined), 'Available')?.status === 'True', 'the VLAN enactment to succeed', 60_000);
+      assert.equal((ipJson(ns('metal-1'), ['-d', 'link', 'show', 'eth1.101']) as { linkinfo?: { info_kind: string } }[])[0]?.linkinfo?.info_kind, 'vlan');
+    } else {
+      console.log('# this kernel lacks 802.1Q VLANs: expecting a NotSupportedError');
+      const f = await until(async () => {
+        const x = cond(await c.get(R.nnce, undefined, 'metal-1.vlan101').catch(() => undefined), 'Failing');
+        return x?.status === 'True' && x.reason === 'FailedToConfigure' ? x : undefined;
+      }, 'the VLAN enactment to fail', 60_000);
+      assert.match(f.message, /NotSupportedError: the kernel has no 802\.1Q VLAN support/);
+      assert.deepEqual(ipJson(ns('metal-1'), ['link', 'show', 'eth1.101']), [], 'nothing was created');
+    }
+    await c.delete(R.nncp, undefined, 'vlan101');
   });
 
   it('maxUnavailable 1 over 5 nodes with one failing node: at most one Failing, the rest Aborted or done', async () => {
