@@ -5,6 +5,7 @@ import { upCommand, downCommand } from './up.js';
 import { kubeconfigCommand } from './kubeconfig.js';
 import { labCommand } from './lab.js';
 import { agentCommand } from './agent.js';
+import { nmstateCommand } from './nmstate.js';
 
 const program = new Command('virtnet')
   .description('Self-hosted VM networking with the APIs and workflows of OpenShift Virtualization')
@@ -16,6 +17,7 @@ program.addCommand(downCommand());
 program.addCommand(kubeconfigCommand());
 program.addCommand(labCommand());
 program.addCommand(agentCommand());
+program.addCommand(nmstateCommand());
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

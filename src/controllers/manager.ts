@@ -2,6 +2,7 @@
 import type { ApiClient } from '../client/index.js';
 import { NodeLifecycleController } from './node-lifecycle.js';
 import { NncpController } from './nncp-controller.js';
+import { NmstateController } from './nmstate-controller.js';
 
 export interface ControllerManager {
   stop(): void;
@@ -10,12 +11,15 @@ export interface ControllerManager {
 export async function startControllers(client: ApiClient, opts: { nodeGracePeriodMs?: number } = {}): Promise<ControllerManager> {
   const nodeLifecycle = new NodeLifecycleController(client, opts.nodeGracePeriodMs !== undefined ? { gracePeriodMs: opts.nodeGracePeriodMs } : {});
   const nncp = new NncpController(client);
+  const nmstate = new NmstateController(client);
   nodeLifecycle.start();
   await nncp.start();
+  await nmstate.start();
   return {
     stop() {
       nodeLifecycle.stop();
       nncp.stop();
+      nmstate.stop();
     },
   };
 }

@@ -88,6 +88,15 @@ describe('the lab and node network policies', () => {
     assert.equal((await c.list(R.nns)).items.length, 0, 'no NNS before NMState');
     await c.create(R.nmstate, undefined, { metadata: { name: 'nmstate' } });
     await until(async () => (await c.list(R.nns)).items.length === 5, 'five NodeNetworkStates', 20_000);
+    const available = await until(async () => {
+      const a = cond(await c.get(R.nmstate, undefined, 'nmstate'), 'Available');
+      return a?.status === 'True' ? a : undefined;
+    }, 'the NMState instance to be Available');
+    assert.equal(available.reason, 'SuccessfullyDeployed');
+    assert.equal(available.message, 'All components are available and ready');
+    // Singleton: a later instance is removed, the first one stays.
+    await c.create(R.nmstate, undefined, { metadata: { name: 'nmstate-2' } });
+    await until(async () => (await c.list(R.nmstate)).items.map((i) => i.metadata.name).join() === 'nmstate', 'the later NMState to be deleted');
     const nns = await c.get(R.nns, undefined, 'metal-0');
     const ifaces = ((nns.status as { currentState: { interfaces: { name: string; type: string }[] } }).currentState.interfaces);
     assert.ok(ifaces.some((i) => i.name === 'br-flat' && i.type === 'linux-bridge'));

@@ -5,6 +5,43 @@ import type { KindDef } from '../../kind.js';
 import { dateTime, int64, intOrString, mapOf, opt, preserveObject, stringMap } from '../../field-types.js';
 import { kindSchema, spec, status } from '../../meta.js';
 import { nmstateConditions, TRUE_CONDITION_REASON, TRUE_CONDITION_TYPE } from '../condition.js';
+import type { KubeObject } from '../../../common/object.js';
+import { deepEqual, isPlainObject } from '../../../common/object.js';
+import type { FieldError } from '../../../common/status-error.js';
+import { isValidLabelValue } from '../../../common/names.js';
+
+interface PolicyCondition { type?: string; status?: string; reason?: string }
+
+function conditionsOf(o: KubeObject): PolicyCondition[] {
+  const st = o['status'];
+  const cs = isPlainObject(st) ? st['conditions'] : undefined;
+  return Array.isArray(cs) ? (cs as PolicyCondition[]) : [];
+}
+
+/**
+ * kubernetes-nmstate's admission policy (nncp-validation-policy): names fit a label value; the spec
+ * cannot change while the policy is progressing; `capture` never changes.
+ */
+export function validatePolicyWrite(o: KubeObject, old: KubeObject | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = o.metadata.name ?? '';
+  if (!old) {
+    for (const msg of isValidLabelValue(name)) errs.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: msg });
+    return errs;
+  }
+  const specOf = (x: KubeObject): Record<string, unknown> => (isPlainObject(x['spec']) ? x['spec'] : {});
+  const [cur, prev] = [specOf(o), specOf(old)];
+  if (!deepEqual(cur['capture'], prev['capture'])) {
+    errs.push({ type: 'FieldValueForbidden', field: 'spec.capture', detail: 'invalid policy operation: capture field cannot be modified' });
+  }
+  if (!deepEqual(cur, prev)) {
+    const cs = conditionsOf(old);
+    const progressing = cs.some((c) => c.type === 'Progressing' && c.status === 'True')
+      || cs.some((c) => c.type === 'Available' && c.reason === 'ConfigurationProgressing');
+    if (progressing) errs.push({ type: 'FieldValueForbidden', field: 'spec', detail: `policy ${name} is still in progress` });
+  }
+  return errs;
+}
 
 export const nncpSchema = kindSchema('NodeNetworkConfigurationPolicy is the Schema for the nodenetworkconfigurationpolicies API', {
   spec: opt(spec({
@@ -42,5 +79,6 @@ export const nncpKind: KindDef = {
     { name: 'Reason', type: 'string', jsonPath: TRUE_CONDITION_REASON, description: 'Reason' },
   ],
   fieldSelectors: [],
+  validate: validatePolicyWrite,
   nameRule: 'subdomain',
 };
