@@ -3,6 +3,7 @@
 import { computeApply, buildPlan, mergeStates, verifyState, type NetworkState } from './nmstate/index.js';
 import { readCurrentState, type CurrentState } from './nmstate/current-state.js';
 import { execute, writeDns, StepError } from './nmstate/executor.js';
+import { existsSync } from 'node:fs';
 import { failingProbe, passingProbes, selectProbes } from './probes.js';
 import { detectCapabilities, type Capabilities, type CapabilityName } from './nmstate/capabilities.js';
 import type { PlanStep } from './nmstate/plan-step.js';
@@ -11,6 +12,8 @@ export interface ApplyOptions {
   netns: string;
   /** Address the API probe pings (off-link, through the node's default route). */
   apiAddress?: string;
+  /** NMState spec.probeConfiguration.dns.host. */
+  dnsProbeHost?: string;
   verifyRetries?: number;
   verifyIntervalMs?: number;
   probeTimeoutMs?: number;
@@ -71,7 +74,9 @@ export async function applyNetworkState(desiredInput: unknown, opts: ApplyOption
   if (unsupported) return { ok: false, error: unsupported, warnings, rolledBack: false };
   if (plan.steps.length === 0 && !plan.dns) return { ok: true, warnings, rolledBack: false, normalized };
 
-  const probes = await passingProbes(selectProbes(opts.netns, current, opts.apiAddress));
+  // Only a resolver configured for this node (its /etc/netns file) is probed: never the host's own.
+  const dnsConfigured = existsSync(`/etc/netns/${opts.netns}/resolv.conf`);
+  const probes = await passingProbes(selectProbes(opts.netns, current, opts.apiAddress, { host: opts.dnsProbeHost ?? 'root-servers.net', configured: dnsConfigured }));
   say(`checkpoint taken; applying ${plan.steps.length} steps`);
   let failure: string | undefined;
   try {

@@ -29,12 +29,24 @@ export function defaultGateway(state: CurrentState): { address: string; iface: s
   return undefined;
 }
 
+async function resolves(netns: string | undefined, host: string): Promise<boolean> {
+  try {
+    const r = await run('getent', ['hosts', host], netns ? { netns, timeoutMs: 3000 } : { timeoutMs: 3000 });
+    return r.code === 0 && r.stdout.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Probes for this node: the default gateway, and the API server's address — reached off-link through
- * the router, so a node that loses its default route fails it, as on a real cluster.
+ * Probes for this node: the default gateway, the API server's address — reached off-link through the
+ * router, so a node that loses its default route fails it, as on a real cluster — and, when the node has
+ * its own resolver configuration, name resolution of `dnsHost` (NMState probeConfiguration.dns.host).
  */
-export function selectProbes(netns: string | undefined, state: CurrentState, apiAddress: string | undefined): Probe[] {
+export function selectProbes(netns: string | undefined, state: CurrentState, apiAddress: string | undefined,
+  dns?: { host: string; configured: boolean }): Probe[] {
   const probes: Probe[] = [];
+  if (dns?.configured) probes.push({ name: `dns ${dns.host}`, check: () => resolves(netns, dns.host) });
   const gw = defaultGateway(state);
   if (gw) probes.push({ name: `ping default gateway ${gw.address} via ${gw.iface}`, check: () => ping(netns, gw.address, gw.iface) });
   if (apiAddress) probes.push({ name: `api-server ${apiAddress}`, check: () => ping(netns, apiAddress) });
