@@ -11,7 +11,7 @@ export interface CleanupStep {
 const steps: (CleanupStep & { done: boolean })[] = [];
 let cleaning: Promise<string[]> | undefined;
 
-/** Registers an undo step; the returned function runs it now (and unregisters it). */
+/** Registers an undo step; the returned function runs it now (and unregisters it; if it fails, the sync way runs too). */
 export function onCleanup(step: CleanupStep): () => Promise<void> {
   const entry = { ...step, done: false };
   steps.push(entry);
@@ -19,7 +19,14 @@ export function onCleanup(step: CleanupStep): () => Promise<void> {
     if (entry.done) return;
     entry.done = true;
     steps.splice(steps.indexOf(entry), 1);
-    await entry.run();
+    try {
+      await entry.run();
+    } catch (e) {
+      try {
+        entry.runSync();
+      } catch { /* reported below */ }
+      throw e;
+    }
   };
 }
 

@@ -83,13 +83,17 @@ export function procCpu(pid: number | 'self'): ProcCpu {
   }
 }
 
-/** The host's CPU time (all cores, busy = everything but idle and iowait), seconds, from /proc/stat. */
-export function hostCpu(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
+/**
+ * The host's CPU time (all cores, busy = everything but idle and iowait), seconds, and the number of
+ * processes (forks) created since boot, from /proc/stat.
+ */
+export function hostCpu(): { busy: number; total: number; forks: number } {
+  const stat = readFileSync('/proc/stat', 'utf8').split('\n');
+  const v = (stat[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
   const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
   const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  return { busy: (total - idle) / CLOCK_TICKS, total: total / CLOCK_TICKS };
+  const forks = Number(stat.find((l) => l.startsWith('processes '))?.split(' ')[1] ?? NaN);
+  return { busy: (total - idle) / CLOCK_TICKS, total: total / CLOCK_TICKS, forks };
 }
 
 export function netnsList(): string[] {

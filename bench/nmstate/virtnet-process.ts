@@ -16,8 +16,9 @@ export interface ServeProcess {
 }
 
 /** Starts `virtnet serve --listen 127.0.0.1:0 --data DIR` and waits for its `listening on URL` line. */
-export async function startServe(dataDir: string, timeoutMs = 30_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [virtnetBin, 'serve', '--listen', '127.0.0.1:0', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(dataDir: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [virtnetBin, 'serve', '--listen', '127.0.0.1:0', '--data', dataDir],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let output = '';
   // Keep draining both pipes for the whole run (a full pipe would block the server); keep the tail for errors.
@@ -66,9 +67,9 @@ function killRunning(): void {
 }
 
 /** Runs `node bin/virtnet.js ARGS` to completion (async, so signals are still handled meanwhile). */
-export function runVirtnet(args: readonly string[], timeoutMs: number): Promise<{ code: number; out: string }> {
+export function runVirtnet(args: readonly string[], timeoutMs: number, env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [virtnetBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [virtnetBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     running.add(child);
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
@@ -89,7 +90,8 @@ export function runVirtnet(args: readonly string[], timeoutMs: number): Promise<
  * `virtnet lab up --data DIR --nodes N --baremetal 0 --id ID`, with `lab down` registered before it starts
  * (lab up records its state before creating anything, so down can always undo a half-built lab).
  */
-export async function labUp(dataDir: string, id: string, nodes: number, timeoutMs: number): Promise<{ down: () => Promise<void>; ms: number }> {
+export async function labUp(dataDir: string, id: string, nodes: number, timeoutMs: number, env: Record<string, string> = {}):
+  Promise<{ down: () => Promise<void>; ms: number }> {
   const downArgs = ['lab', 'down', '--data', dataDir, '--id', id];
   const down = onCleanup({
     name: `lab ${id}`,
@@ -104,7 +106,8 @@ export async function labUp(dataDir: string, id: string, nodes: number, timeoutM
     },
   });
   const t0 = performance.now();
-  const r = await runVirtnet(['lab', 'up', '--data', dataDir, '--nodes', String(nodes), '--baremetal', '0', '--id', id], timeoutMs);
+  // The agents inherit lab up's environment (NODE_OPTIONS for profiling them).
+  const r = await runVirtnet(['lab', 'up', '--data', dataDir, '--nodes', String(nodes), '--baremetal', '0', '--id', id], timeoutMs, env);
   if (r.code !== 0) throw new Error(`virtnet lab up failed (${r.code}):\n${r.out.trim().split('\n').slice(-15).join('\n')}`);
   return { down, ms: performance.now() - t0 };
 }

@@ -7,9 +7,9 @@
 // no checkpoint. A failed rollback puts the file back so it can be retried.
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { checkNetnsName } from './netns.js';
 import type { NetworkState } from './nmstate/index.js';
 
@@ -142,6 +142,33 @@ export function claimCheckpoint(path: string, id?: string): Claimed | undefined 
   return { checkpoint, claimedPath, path };
 }
 
+/**
+ * Whether a live process holds a claim on the checkpoint at `path` right now (it may put it back, e.g.
+ * after changing its expiry, or after a failed rollback). Claims of dead processes do not count.
+ */
+export function claimedByLiveProcess(path: string): boolean {
+  const prefix = `${basename(path)}.claimed-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return false;
+  }
+  return names.filter((f) => f.startsWith(prefix)).some((f) => {
+    const pid = Number(f.slice(prefix.length).split('-')[0]);
+    return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid);
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Puts a claimed checkpoint back (a rollback that failed can be retried). */
 export function release(c: Pick<Claimed, 'claimedPath' | 'path'>): void {
   try {
@@ -218,6 +245,11 @@ export async function watchCheckpoint(path: string, id: string, opts: WatchOptio
         await sleep(pollMs);
         continue;
       }
+    }
+    if (!cp && claimedByLiveProcess(path)) {
+      // Someone holds it for a moment (commit, rollback, or the apply setting its expiry): see what they do.
+      await sleep(pollMs);
+      continue;
     }
     if (!cp || cp.id !== id) {
       log(`checkpoint ${id} is gone (committed or rolled back): nothing to do`);

@@ -1,7 +1,10 @@
 // The node agent: heartbeat always; the NMState handler role (NodeNetworkState reporter and policy
-// handler) while an NMState instance exists whose nodeSelector matches this node.
+// handler) while the NMState operator is installed (a ClusterServiceVersion of its package has Succeeded)
+// and an NMState instance exists whose nodeSelector matches this node.
 import { R, Informer, type ApiClient } from '../client/index.js';
 import type { KubeObject } from '../common/object.js';
+import { NMSTATE_PACKAGE, PACKAGE_LABEL } from '../apis/operators.virtnet.io/names.js';
+import { packageInstalled } from '../controllers/operator-plan.js';
 import { NodeHeartbeat } from './heartbeat.js';
 import { NnsReporter } from './nns-reporter.js';
 import { PolicyHandler, selectorMatches } from './policy-handler.js';
@@ -25,6 +28,7 @@ export class NodeAgent {
   private readonly heartbeat: NodeHeartbeat;
   private readonly nmstates: Informer;
   private readonly nodeInformer: Informer;
+  private readonly csvs: Informer;
   private handler: { nns: NnsReporter; policies: PolicyHandler } | undefined;
   private switching: Promise<void> = Promise.resolve();
   private readonly log: (msg: string) => void;
@@ -39,10 +43,12 @@ export class NodeAgent {
     });
     this.nmstates = new Informer(client, R.nmstate);
     this.nodeInformer = new Informer(client, R.node, undefined, { fieldSelector: `metadata.name=${opts.node}` });
+    this.csvs = new Informer(client, R.csv, undefined, { labelSelector: `${PACKAGE_LABEL}=${NMSTATE_PACKAGE}` });
     const reconsider = (): void => {
       this.switching = this.switching.then(() => this.reconsider()).catch((e: unknown) => this.log(`nmstate handler: ${(e as Error).message}`));
     };
     this.nmstates.addHandlers({ onAdd: reconsider, onUpdate: reconsider, onDelete: reconsider });
+    this.csvs.addHandlers({ onAdd: reconsider, onUpdate: reconsider, onDelete: reconsider });
     this.nodeInformer.addHandlers({
       onAdd: reconsider,
       onUpdate: (n, old) => {
@@ -56,20 +62,26 @@ export class NodeAgent {
     await this.heartbeat.start();
     this.nodeInformer.start();
     this.nmstates.start();
-    await Promise.all([this.nodeInformer.synced, this.nmstates.synced]);
+    this.csvs.start();
+    await Promise.all([this.nodeInformer.synced, this.nmstates.synced, this.csvs.synced]);
     await this.switching;
   }
 
   async stop(): Promise<void> {
     this.heartbeat.stop();
     this.nmstates.stop();
+    this.csvs.stop();
     this.nodeInformer.stop();
     await this.switching;
     this.stopHandler();
   }
 
-  /** Is there an NMState instance (the oldest one counts, as upstream) selecting this node? */
+  /**
+   * Is the NMState operator installed (some CSV of its package Succeeded), and is there an NMState instance
+   * (the oldest one counts, as upstream) selecting this node?
+   */
   private wanted(): boolean {
+    if (!packageInstalled(this.csvs.list(), NMSTATE_PACKAGE)) return false;
     const instances = this.nmstates.list().filter((o) => !o.metadata.deletionTimestamp)
       .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
     const nm = instances[0];

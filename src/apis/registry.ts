@@ -24,6 +24,9 @@ import { vmiKind } from './kubevirt.io/v1/virtual-machine-instance.js';
 import { vmKind } from './kubevirt.io/v1/virtual-machine.js';
 import { dataSourceKind } from './cdi.kubevirt.io/v1beta1/data-source.js';
 import { dataVolumeKind } from './cdi.kubevirt.io/v1beta1/data-volume.js';
+import { packageManifestKind } from './operators.virtnet.io/v1/package-manifest.js';
+import { subscriptionKind } from './operators.virtnet.io/v1/subscription.js';
+import { csvKind } from './operators.virtnet.io/v1/cluster-service-version.js';
 
 export const allKinds: readonly KindDef[] = [
   namespaceKind, nodeKind, eventKind, secretKind, configMapKind, podKind,
@@ -34,6 +37,7 @@ export const allKinds: readonly KindDef[] = [
   udnKind, cudnKind,
   vmKind, vmiKind, vmimKind,
   dataVolumeKind, dataSourceKind,
+  packageManifestKind, subscriptionKind, csvKind,
 ];
 
 /** Built-in groups in kube-apiserver's discovery order; CRD groups follow alphabetically. */

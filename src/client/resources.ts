@@ -18,4 +18,7 @@ export const R = {
   nncp: ref('nmstate.io', 'NodeNetworkConfigurationPolicy'),
   nnce: ref('nmstate.io', 'NodeNetworkConfigurationEnactment'),
   nns: ref('nmstate.io', 'NodeNetworkState'),
+  packageManifest: ref('operators.virtnet.io', 'PackageManifest'),
+  subscription: ref('operators.virtnet.io', 'Subscription'),
+  csv: ref('operators.virtnet.io', 'ClusterServiceVersion'),
 } as const;

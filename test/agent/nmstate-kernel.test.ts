@@ -219,7 +219,7 @@ describe('agent on the real kernel', { skip }, () => {
       assert.equal(r.stdout, 'options ndots:2\nsearch lab.example\nnameserver 10.77.0.53\nnameserver fd77::53\n');
     });
 
-    it('captures fixtures when asked', { skip: process.env['VN_CAPTURE_FIXTURES'] !== '1' }, async () => {
+    it('captures fixtures when asked', { skip: process.env['VN_CAPTURE_FIXTURES'] !== '1' ? 'fixture capture runs only with VN_CAPTURE_FIXTURES=1' : false }, async () => {
       const samples = await captureIproute2(NS_A);
       const dir = fileURLToPath(new URL('../../../test/fixtures/iproute2/bridge-veth/', import.meta.url));
       await mkdir(dir, { recursive: true });

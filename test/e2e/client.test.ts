@@ -8,7 +8,9 @@ import type { KubeObject } from '../../src/common/object.js';
 describe('client', () => {
   let s: ServerProcess | undefined;
   let c: ApiClient | undefined;
+  const cleanups: (() => void)[] = [];
   after(async () => {
+    for (const f of cleanups) f();
     c?.close();
     await s?.stop();
   });
@@ -39,6 +41,7 @@ describe('client', () => {
       onUpdate: (o) => seen.push(`update ${o.metadata.name}`),
       onDelete: (o) => seen.push(`delete ${o.metadata.name}`),
     });
+    cleanups.push(() => inf.stop());
     inf.start();
     await inf.synced;
     assert.ok(seen.includes('add b'));
@@ -51,6 +54,7 @@ describe('client', () => {
     await srv.kill('SIGKILL');
     await srv.launch();
     const restarted = new ApiClient({ ...client.opts });
+    cleanups.push(() => restarted.close());
     await restarted.create(R.configMap, 'default', { metadata: { name: 'after-restart' } });
     await until(() => seen.includes('add after-restart'), 'the informer to resume after the restart', 15_000);
     assert.ok(inf.get('default/after-restart'));

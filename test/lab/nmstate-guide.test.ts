@@ -86,7 +86,18 @@ describe('the lab and node network policies', () => {
 
   it('installing NMState starts handlers: every node gets a NodeNetworkState', async () => {
     assert.equal((await c.list(R.nns)).items.length, 0, 'no NNS before NMState');
+    // The NMState instance alone starts nothing: the operator is not installed yet.
     await c.create(R.nmstate, undefined, { metadata: { name: 'nmstate' } });
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal((await c.list(R.nns)).items.length, 0, 'no NNS while the NMState operator is not installed');
+    // OperatorHub → Kubernetes NMState Operator → Install: the namespace and the Subscription.
+    assert.match(s.kubectlOk(['get', 'packagemanifests']), /kubernetes-nmstate-operator\s+virtnet Operators/);
+    await c.create(R.namespace, undefined, { metadata: { name: 'openshift-nmstate' } });
+    await c.create(R.subscription, 'openshift-nmstate', {
+      metadata: { name: 'kubernetes-nmstate-operator', namespace: 'openshift-nmstate' },
+      spec: { channel: 'stable', installPlanApproval: 'Automatic', name: 'kubernetes-nmstate-operator', source: 'virtnet-operators', sourceNamespace: 'openshift-marketplace' },
+    });
+    await until(() => /Succeeded/.test(s.kubectlOk(['get', 'csv', '-n', 'openshift-nmstate'])), 'the NMState operator\'s CSV to succeed', 20_000);
     await until(async () => (await c.list(R.nns)).items.length === 5, 'five NodeNetworkStates', 20_000);
     const available = await until(async () => {
       const a = cond(await c.get(R.nmstate, undefined, 'nmstate'), 'Available');

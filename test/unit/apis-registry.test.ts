@@ -25,7 +25,7 @@ describe('registry: every kind', () => {
         names.set(n, k.kind);
       }
     }
-    assert.equal(allKinds.length, 24);
+    assert.equal(allKinds.length, 27);
   });
 
   it('is well-formed', () => {
@@ -111,8 +111,8 @@ describe('registry: upstream names and columns', () => {
 
   it('declares status subresources as upstream does (none for VMIs)', () => {
     const withStatus = allKinds.filter((k) => k.subresources.status).map((k) => k.kind).sort();
-    assert.deepEqual(withStatus, ['ClusterUserDefinedNetwork', 'DataVolume', 'IPAMClaim', 'NMState', 'Namespace', 'Node',
-      'NodeNetworkConfigurationEnactment', 'NodeNetworkConfigurationPolicy', 'NodeNetworkState', 'Pod', 'UserDefinedNetwork',
+    assert.deepEqual(withStatus, ['ClusterServiceVersion', 'ClusterUserDefinedNetwork', 'DataVolume', 'IPAMClaim', 'NMState', 'Namespace', 'Node',
+      'NodeNetworkConfigurationEnactment', 'NodeNetworkConfigurationPolicy', 'NodeNetworkState', 'Pod', 'Subscription', 'UserDefinedNetwork',
       'VirtualMachine', 'VirtualMachineInstanceMigration']);
   });
 });
@@ -135,7 +135,7 @@ describe('registry: lookups', () => {
   it('lists groups in discovery order with the preferred version first', () => {
     const groups = servedGroups();
     assert.deepEqual(groups.map((g) => g.group), ['', 'rbac.authorization.k8s.io', 'coordination.k8s.io',
-      'cdi.kubevirt.io', 'k8s.cni.cncf.io', 'k8s.ovn.org', 'kubevirt.io', 'nmstate.io']);
+      'cdi.kubevirt.io', 'k8s.cni.cncf.io', 'k8s.ovn.org', 'kubevirt.io', 'nmstate.io', 'operators.virtnet.io']);
     assert.deepEqual(groups.find((g) => g.group === 'nmstate.io')!.versions, ['v1', 'v1beta1']);
     assert.deepEqual(groups.find((g) => g.group === 'k8s.cni.cncf.io')!.versions, ['v1', 'v1alpha1']);
   });
