@@ -151,6 +151,15 @@ describe('the lab and node network policies', () => {
     }, 'br0 with STP off in metal-1\'s NodeNetworkState');
   });
 
+  it('deleting a policy removes its enactments but does not revert the nodes', async () => {
+    await c.delete(R.nncp, undefined, 'create-br0-static');
+    await until(async () => (await c.list(R.nnce, undefined, { labelSelector: 'nmstate.io/policy=create-br0-static' })).items.length === 0, 'the enactments to go');
+    for (const node of METAL) {
+      const [br] = ipJson(ns(node), ['-d', 'link', 'show', 'br0']) as { linkinfo?: { info_kind: string } }[];
+      assert.equal(br?.linkinfo?.info_kind, 'bridge', `${node}: br0 stays`);
+    }
+  });
+
   it('a policy that removes the default route is rolled back: Failing/FailedToConfigure, policy Degraded', async () => {
     await c.create(R.nncp, undefined, {
       metadata: { name: 'remove-default-route' },
