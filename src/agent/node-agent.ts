@@ -7,7 +7,8 @@ import { NMSTATE_PACKAGE, PACKAGE_LABEL } from '../apis/operators.virtnet.io/nam
 import { packageInstalled } from '../controllers/operator-plan.js';
 import { NodeHeartbeat } from './heartbeat.js';
 import { NnsReporter } from './nns-reporter.js';
-import { PolicyHandler, selectorMatches } from './policy-handler.js';
+import { PolicyHandler } from './policy-handler.js';
+import { mapSelectorMatches } from '../common/label-selector.js';
 
 export interface NodeAgentOptions {
   node: string;
@@ -88,7 +89,7 @@ export class NodeAgent {
     const node: KubeObject | undefined = this.nodeInformer.get(this.opts.node);
     if (!nm || !node) return false;
     const sel = (nm.spec as { nodeSelector?: Record<string, string> } | undefined)?.nodeSelector ?? DEFAULT_NMSTATE_SELECTOR;
-    return selectorMatches(sel, node.metadata.labels);
+    return mapSelectorMatches(sel, node.metadata.labels);
   }
 
   private async reconsider(): Promise<void> {

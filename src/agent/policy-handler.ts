@@ -3,6 +3,7 @@
 // budget (kubernetes-nmstate controllers/handler/nodenetworkconfigurationpolicy_controller.go).
 import { R, Informer, WorkQueue, isConflict, isNotFound, type ApiClient } from '../client/index.js';
 import type { KubeObject } from '../common/object.js';
+import { mapSelectorMatches } from '../common/label-selector.js';
 import { enactmentConditions, maxUnavailableNodes, mergeConditions, unknownConditions, type Condition, type EnactmentState } from '../controllers/nncp/conditions.js';
 import { applyNetworkState } from './apply-network-state.js';
 import { evaluateCaptures, resolveTemplate, renderEnactmentDesiredState, parseNetworkState, type NetworkState } from './nmstate/index.js';
@@ -32,10 +33,6 @@ export function enactmentName(node: string, policy: string): string {
   return `${node}.${policy}`;
 }
 
-/** Equality on every label of the selector; an empty selector selects every node. */
-export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
-}
 
 function conditionTrue(o: KubeObject | undefined, type: string): boolean {
   return ((o?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).some((c) => c.type === type && c.status === 'True');
@@ -88,7 +85,7 @@ export class PolicyHandler {
     const policy = this.policies.get(policyName);
     const node = await this.client.get(R.node, undefined, this.node);
     const spec = (policy?.spec ?? {}) as PolicySpec;
-    if (!policy || policy.metadata.deletionTimestamp || !selectorMatches(spec.nodeSelector, node.metadata.labels)) {
+    if (!policy || policy.metadata.deletionTimestamp || !mapSelectorMatches(spec.nodeSelector, node.metadata.labels)) {
       try {
         await this.client.delete(R.nnce, undefined, nnceName);
       } catch (e) {

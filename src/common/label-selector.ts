@@ -394,3 +394,11 @@ export function validateLabelSelector(sel: LabelSelector | undefined, fieldPath:
   });
   return errs;
 }
+
+/**
+ * A `nodeSelector`-style map (every key equal; empty selects everything), as NNCP and NMState use it and
+ * as the scheduler reads `spec.nodeSelector`.
+ */
+export function mapSelectorMatches(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>> | undefined): boolean {
+  return Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
+}

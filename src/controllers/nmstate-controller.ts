@@ -3,13 +3,11 @@
 // (has a NodeNetworkState), then Available/SuccessfullyDeployed.
 import { R, Informer, WorkQueue, isNotFound, type ApiClient } from '../client/index.js';
 import type { KubeObject } from '../common/object.js';
+import { mapSelectorMatches } from '../common/label-selector.js';
 import { mergeConditions, type Condition } from './nncp/conditions.js';
 
 const DEFAULT_SELECTOR: Record<string, string> = { 'kubernetes.io/os': 'linux' };
 
-function selects(sel: Record<string, string>, labels: Record<string, string> | undefined): boolean {
-  return Object.entries(sel).every(([k, v]) => labels?.[k] === v);
-}
 
 /** Pure: which instances to delete (all but the oldest) and the conditions of the kept one. */
 export function nmstatePlan(instances: KubeObject[], nodes: KubeObject[], handlerNodes: Set<string>): { keep?: KubeObject; remove: KubeObject[]; conditions: Condition[] } {
@@ -18,7 +16,7 @@ export function nmstatePlan(instances: KubeObject[], nodes: KubeObject[], handle
   const keep = live[0];
   if (!keep) return { remove: [], conditions: [] };
   const sel = (keep.spec as { nodeSelector?: Record<string, string> } | undefined)?.nodeSelector ?? DEFAULT_SELECTOR;
-  const wanted = nodes.filter((n) => selects(sel, n.metadata.labels)).map((n) => n.metadata.name ?? '');
+  const wanted = nodes.filter((n) => mapSelectorMatches(sel, n.metadata.labels)).map((n) => n.metadata.name ?? '');
   const ready = wanted.every((n) => handlerNodes.has(n));
   const conditions: Condition[] = ready
     ? [

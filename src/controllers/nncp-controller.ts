@@ -3,20 +3,18 @@
 // policy, enactment, node or NodeNetworkState re-examines the policies it may affect.
 import { R, Informer, WorkQueue, isNotFound, type ApiClient } from '../client/index.js';
 import type { KubeObject } from '../common/object.js';
+import { mapSelectorMatches } from '../common/label-selector.js';
 import { policyConditions, mergeConditions, type Condition, type EnactmentCounts } from './nncp/conditions.js';
 
 function trueCond(o: KubeObject, type: string): boolean {
   return ((o.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).some((c) => c.type === type && c.status === 'True');
 }
 
-function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
-}
 
 /** Pure: the counts of reference §2 for one policy. */
 export function countEnactments(policy: KubeObject, nodes: KubeObject[], handlerNodes: Set<string>, enactments: KubeObject[]): EnactmentCounts {
   const selector = (policy.spec as { nodeSelector?: Record<string, string> } | undefined)?.nodeSelector;
-  const matching = nodes.filter((n) => handlerNodes.has(n.metadata.name ?? '') && selects(selector, n.metadata.labels));
+  const matching = nodes.filter((n) => handlerNodes.has(n.metadata.name ?? '') && mapSelectorMatches(selector, n.metadata.labels));
   const ready = matching.filter((n) => trueCond(n, 'Ready'));
   const gen = policy.metadata.generation ?? 1;
   const mine = enactments.filter((e) => e.metadata.labels?.['nmstate.io/policy'] === policy.metadata.name
