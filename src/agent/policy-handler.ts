@@ -167,7 +167,25 @@ export class PolicyHandler {
     }
     void policy;
     const out = await applyNetworkState(desired, { netns: this.opts.netns, ...(this.opts.apiAddress ? { apiAddress: this.opts.apiAddress } : {}), onProgress: (m) => this.log(`${nnceName}: ${m}`) });
+    for (const w of out.warnings) await this.warn(nnceName, w);
     return out.ok ? { ok: true } : { ok: false, error: out.error ?? 'apply failed' };
+  }
+
+  /**
+   * nmstate's silent normalisations (e.g. `ipv4.enabled: false` dropping address and dhcp) as Warning
+   * events on the enactment: `kubectl describe nnce` shows them. Cluster-scoped objects' events live in
+   * `default`, as upstream records them.
+   */
+  private async warn(nnceName: string, message: string): Promise<void> {
+    const nnce = await this.client.get(R.nnce, undefined, nnceName);
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await this.client.create(R.event, 'default', {
+      metadata: { generateName: `${nnceName}.` },
+      involvedObject: { apiVersion: 'nmstate.io/v1beta1', kind: 'NodeNetworkConfigurationEnactment', name: nnceName, uid: nnce.metadata.uid ?? '' },
+      reason: 'NormalizedDesiredState', message, type: 'Warning',
+      source: { component: 'nmstate-handler', host: this.node }, firstTimestamp: now, lastTimestamp: now, count: 1,
+      reportingComponent: 'nmstate-handler', reportingInstance: this.node,
+    }, 'virtnet-nmstate-handler').catch((e: unknown) => this.log(`event for ${nnceName}: ${(e as Error).message}`));
   }
 
   private async enactmentsOf(policyName: string): Promise<KubeObject[]> {

@@ -145,6 +145,11 @@ describe('the lab and node network policies', () => {
     for (const node of WORKERS) {
       assert.deepEqual(ipJson(ns(node), ['link', 'show', 'br0']), [], `${node} has no br0`);
     }
+    // ipv4.enabled: false drops the address and dhcp; nmstate does it silently, the enactment says so.
+    const warned = await until(async () => (await c.list(R.event, 'default', { fieldSelector: 'involvedObject.name=metal-0.create-br0-static' })).items, 'a warning event');
+    assert.equal(warned[0]?.['type'], 'Warning');
+    assert.match(String(warned[0]?.['message']), /ipv4/);
+    assert.match(s.kubectlOk(['describe', 'nnce', 'metal-0.create-br0-static']), /Warning\s+NormalizedDesiredState/);
     await until(async () => {
       const st = (await c.get(R.nns, undefined, 'metal-1')).status as { currentState: { interfaces: { name: string; bridge?: { options?: { stp?: { enabled: boolean } } } }[] } };
       return st.currentState.interfaces.find((i) => i.name === 'br0')?.bridge?.options?.stp?.enabled === false;
