@@ -64,6 +64,13 @@ function syncAll(): void {
   }
 }
 
+let aborted = false;
+
+/** True once Ctrl-C, SIGTERM or the time limit started the cleanup: the benchmark's output stops. */
+export function isAborted(): boolean {
+  return aborted;
+}
+
 /** Installs the exit/signal handlers and the overall time limit. */
 export function installCleanupHandlers(timeLimitMs: number): void {
   process.on('exit', syncAll);
@@ -75,6 +82,7 @@ export function installCleanupHandlers(timeLimitMs: number): void {
       process.exit(code);
     }
     signalled = true;
+    aborted = true;
     process.stderr.write(`\n${why}: cleaning up (again to force)…\n`);
     const force = setTimeout(() => process.exit(code), 120_000);
     force.unref();

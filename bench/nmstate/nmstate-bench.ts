@@ -7,16 +7,16 @@
 //              (applyNetworkState); baseline: the same commands through one `ip -n NS -batch -`.
 // Usage: node dist/bench/nmstate/nmstate-bench.js [--only rollout|bridges] [--rounds N] [--nodes N]
 //          [--bridges N] [--cpu-prof DIR] [--profile] [--time-limit SECONDS]
-//   --cpu-prof DIR: rollout runs virtnet serve and every node agent with --cpu-prof into DIR and prints where
-//   their CPU went (the figures are then slower: compare unprofiled runs); bridges saves the profile of its
-//   extra profiled apply there. --profile: profile the bridges apply even when it meets its target.
+//   --cpu-prof DIR: rollout profiles virtnet serve and every node agent during one more, uncounted rollout
+//   and prints where their CPU went (profiles saved in DIR); bridges saves there the profile of its extra,
+//   uncounted apply (made whenever the target is missed). --profile: make that one even when it is met.
 // Root only (it creates network namespaces). Everything it creates is named vn-b<pid>-… (namespaces, the
 // lab, the data directory) and is removed at the end, on error, on Ctrl-C and at the time limit.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bridgesReport, runBridges } from './bridges.js';
-import { cleanupAll, installCleanupHandlers, onCleanup } from './cleanup.js';
+import { cleanupAll, installCleanupHandlers, isAborted, onCleanup } from './cleanup.js';
 import { rolloutReport, runRollout } from './rollout.js';
 import { cmd, netnsList } from './util.js';
 import { repoRoot } from './virtnet-process.js';
@@ -65,7 +65,9 @@ console.log('');
 
 const problems: string[] = [];
 const summary: string[] = [];
-const log = (line: string): void => console.log(line);
+const log = (line: string): void => {
+  if (!isAborted()) console.log(line);
+};
 try {
   if (only === undefined || only === 'rollout') {
     console.log(`rollout: starting virtnet serve and a lab of ${nodes} nodes…`);

@@ -3,12 +3,12 @@
 // clock runs from the policy's create request until its Available condition is True. Baseline, in the same
 // run and on the same loaded machine: the same bridge made by hand with `ip -n NS link add … && ip -n NS
 // link set … up`, namespace after namespace.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient, R, isConflict, type ResourceRef, type WatchHandle } from '../../src/client/index.js';
 import type { KubeObject } from '../../src/common/object.js';
 import { readProfile, summarize, summaryLines, type ProfileSummary } from './profile.js';
-import { labUp, repoRoot, startServe } from './virtnet-process.js';
+import { agentPids, labUp, repoRoot, startServe } from './virtnet-process.js';
 import { cmd, fmtMs, fmtRatio, fmtS, hostCpu, median, procCpu, sleep, until } from './util.js';
 
 export const ROLLOUT_TARGET_MS = 5000;
@@ -18,7 +18,10 @@ export interface RolloutOptions {
   nodes: number;
   rounds: number;
   dataDir: string;
-  /** Profile virtnet serve and every node agent (`--cpu-prof` through NODE_OPTIONS) into this directory. */
+  /**
+   * Profile virtnet serve and every node agent during one more (uncounted) 50% rollout, into this directory
+   * (cpu-prof-preload.js through NODE_OPTIONS; SIGUSR2 opens and closes the window).
+   */
   profileDir?: string;
   log: (line: string) => void;
 }
@@ -113,15 +116,6 @@ async function installNmstateOperator(c: ApiClient): Promise<boolean> {
     spec: { channel: 'stable', installPlanApproval: 'Automatic', name: 'kubernetes-nmstate-operator', source: 'virtnet-operators', sourceNamespace: 'openshift-marketplace' },
   });
   return true;
-}
-
-function agentPids(dataDir: string): number[] {
-  try {
-    const st = JSON.parse(readFileSync(join(dataDir, 'lab.json'), 'utf8')) as { agents?: { pid: number }[] };
-    return (st.agents ?? []).map((a) => a.pid);
-  } catch {
-    return [];
-  }
 }
 
 /**

@@ -98,7 +98,8 @@ export function hostCpu(): { busy: number; total: number; forks: number } {
 
 export function netnsList(): string[] {
   try {
-    const out = execFileSync('ip', ['-json', 'netns', 'list'], { encoding: 'utf8', timeout: 10_000 }).trim();
+    // stderr ignored: ip complains about other users' namespaces that are being deleted meanwhile.
+    const out = execFileSync('ip', ['-json', 'netns', 'list'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return out === '' ? [] : (JSON.parse(out) as { name: string }[]).map((n) => n.name);
   } catch {
     return [];

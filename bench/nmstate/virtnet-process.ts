@@ -1,9 +1,11 @@
 // The processes of the rollout benchmark: `virtnet serve` (API server + controllers) on a free loopback
 // port, and `virtnet lab up/down` (namespaces + one node agent per node). Each is undone through cleanup.ts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onCleanup } from './cleanup.js';
+import { netnsList } from './util.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const virtnetBin = join(repoRoot, 'bin', 'virtnet.js');
@@ -86,6 +88,26 @@ export function runVirtnet(args: readonly string[], timeoutMs: number, env: Reco
   });
 }
 
+/** The node agents' pids, as lab up recorded them in DIR/lab.json. */
+export function agentPids(dataDir: string): number[] {
+  try {
+    const st = JSON.parse(readFileSync(join(dataDir, 'lab.json'), 'utf8')) as { agents?: { pid: number }[] };
+    return (st.agents ?? []).map((a) => a.pid);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * An agent probes the kernel's link types in a scratch namespace `vn-cap-<its pid>[-<hex>]` (capabilities.ts)
+ * and deletes it itself; an agent stopped in the middle (Ctrl-C during a rollout) leaves it. Only the names
+ * of this lab's own agents are considered.
+ */
+function leftCapabilityNamespaces(pids: readonly number[]): string[] {
+  const mine = (n: string): boolean => pids.some((p) => n === `vn-cap-${p}` || new RegExp(`^vn-cap-${p}-[0-9a-f]{6}$`).test(n));
+  return netnsList().filter(mine);
+}
+
 /**
  * `virtnet lab up --data DIR --nodes N --baremetal 0 --id ID`, with `lab down` registered before it starts
  * (lab up records its state before creating anything, so down can always undo a half-built lab).
@@ -97,12 +119,16 @@ export async function labUp(dataDir: string, id: string, nodes: number, timeoutM
     name: `lab ${id}`,
     run: async () => {
       killRunning();
+      const agents = agentPids(dataDir);
       const r = await runVirtnet(downArgs, 120_000);
+      for (const ns of leftCapabilityNamespaces(agents)) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 10_000 });
       if (r.code !== 0) throw new Error(`virtnet ${downArgs.join(' ')} failed (${r.code}):\n${r.out.trim()}`);
     },
     runSync: () => {
       killRunning();
+      const agents = agentPids(dataDir);
       spawnSync(process.execPath, [virtnetBin, ...downArgs], { stdio: 'ignore', timeout: 120_000 });
+      for (const ns of leftCapabilityNamespaces(agents)) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 10_000 });
     },
   });
   const t0 = performance.now();

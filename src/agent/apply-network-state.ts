@@ -70,7 +70,7 @@ export async function applyNetworkState(desiredInput: unknown, opts: ApplyOption
   const computed = computeApply(desiredInput, asNetworkState(current));
   if (!computed.ok) return { ok: false, error: computed.error.toString(), warnings: [], rolledBack: false };
   const { plan, revert, merged, warnings, normalized } = computed.value;
-  const unsupported = missingKernelFeature(plan.steps, await detectCapabilities());
+  const unsupported = missingKernelFeature(plan.steps, await detectCapabilities({ scratchNetns: `${opts.netns}-cap` }));
   if (unsupported) return { ok: false, error: unsupported, warnings, rolledBack: false };
   if (plan.steps.length === 0 && !plan.dns) return { ok: true, warnings, rolledBack: false, normalized };
 

@@ -51,14 +51,14 @@ const PROBES: readonly Probe[] = [
 ];
 
 /** Only the scratch namespace is ever created or deleted here; its name is unique to this process. */
-async function withScratchNamespace<T>(timeoutMs: number, fn: (ns: string) => Promise<T>): Promise<T> {
-  let ns = `vn-cap-${process.pid}`;
+async function withScratchNamespace<T>(timeoutMs: number, fn: (ns: string) => Promise<T>, base?: string): Promise<T> {
+  let ns = base ?? `vn-cap-${process.pid}`;
   try {
     await run('ip', ['netns', 'add', ns], { timeoutMs });
   } catch (e) {
     // Left over by an earlier process with the same pid, or a concurrent probe: use a fresh name.
     if (!(e instanceof CommandError && /exists/i.test(e.stderr))) throw e;
-    ns = `vn-cap-${process.pid}-${randomBytes(3).toString('hex')}`;
+    ns = `${base ?? `vn-cap-${process.pid}`}-${randomBytes(3).toString('hex')}`;
     await run('ip', ['netns', 'add', ns], { timeoutMs });
   }
   try {
@@ -74,7 +74,16 @@ function stderrReason(stderr: string, code: number): string {
 }
 
 /** Probes the kernel now (no cache). */
-export async function probeCapabilities(opts: { timeoutMs?: number } = {}): Promise<Capabilities> {
+export interface ProbeOptions {
+  timeoutMs?: number;
+  /**
+   * Name of the scratch namespace (default `vn-cap-<pid>`). The lab's agents pass a name under their lab's
+   * prefix, so a probe cut short by a kill is still removed by `lab down`.
+   */
+  scratchNetns?: string;
+}
+
+export async function probeCapabilities(opts: ProbeOptions = {}): Promise<Capabilities> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return withScratchNamespace(timeoutMs, async (ns) => {
     const caps = { missing: [] as MissingCapability[] } as Capabilities;
@@ -93,13 +102,13 @@ export async function probeCapabilities(opts: { timeoutMs?: number } = {}): Prom
       }
     }
     return caps;
-  });
+  }, opts.scratchNetns);
 }
 
 let cached: Promise<Capabilities> | undefined;
 
 /** The kernel's capabilities, probed once per process (a failed probe is retried on the next call). */
-export function detectCapabilities(opts: { timeoutMs?: number } = {}): Promise<Capabilities> {
+export function detectCapabilities(opts: ProbeOptions = {}): Promise<Capabilities> {
   if (cached === undefined) {
     const p = probeCapabilities(opts);
     cached = p;

@@ -15,7 +15,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkNetnsName, runJson } from '../netns.js';
+import { checkNetnsName, run, runJson } from '../netns.js';
 
 // ---- the nmstate shape -------------------------------------------------------------------------------
 
@@ -558,19 +558,33 @@ export async function readResolvConf(netns: string | undefined, etcDir = '/etc')
 }
 
 /** Runs the iproute2 dumps in `netns` (undefined: this process's namespace). */
+/**
+ * Several `ip -json` dumps from one process (`ip -batch`): each command prints its JSON array on a line of
+ * its own. Process start-up, not the dumps, is what a state read costs (fork/exec blocks the event loop).
+ */
+async function batchJson(globals: readonly string[], lines: readonly string[], o: { netns: string | undefined; timeoutMs: number | undefined }): Promise<unknown[][]> {
+  const r = await run('ip', [...globals, '-json', '-batch', '-'], { ...o, input: lines.join('\n') + '\n' });
+  const out = r.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown[]);
+  // A dump with nothing to show may print nothing at all: line up by count only when complete.
+  return lines.map((_, i) => (out.length === lines.length ? out[i] ?? [] : []));
+}
+
 export async function captureIproute2(netns: string | undefined, opts: ReadOptions = {}): Promise<Iproute2Samples> {
   if (netns !== undefined) checkNetnsName(netns);
   const o = { netns, timeoutMs: opts.timeoutMs };
-  const [link, addr, route4, route6, rule4, rule6, vlan, resolvConf] = await Promise.all([
-    runJson<IpLink[]>('ip', ['-details', 'link', 'show'], o),
-    runJson<IpAddrLink[]>('ip', ['addr', 'show'], o),
-    runJson<IpRoute[]>('ip', ['-4', 'route', 'show', 'table', 'all'], o),
-    runJson<IpRoute[]>('ip', ['-6', 'route', 'show', 'table', 'all'], o),
-    runJson<IpRule[]>('ip', ['-4', '-details', 'rule', 'show'], o),
-    runJson<IpRule[]>('ip', ['-6', '-details', 'rule', 'show'], o),
-    runJson<BridgeVlanPort[]>('bridge', ['vlan', 'show'], o),
+  // Address families are global options of `ip`, so one batch per family.
+  const [[link, addr], [route4, rule4], [route6, rule6], resolvConf] = await Promise.all([
+    batchJson(['-details'], ['link show', 'addr show'], o)
+      .catch(() => Promise.all([runJson<IpLink[]>('ip', ['-details', 'link', 'show'], o), runJson<IpAddrLink[]>('ip', ['addr', 'show'], o)])),
+    batchJson(['-4', '-details'], ['route show table all', 'rule show'], o)
+      .catch(() => Promise.all([runJson<IpRoute[]>('ip', ['-4', 'route', 'show', 'table', 'all'], o), runJson<IpRule[]>('ip', ['-4', '-details', 'rule', 'show'], o)])),
+    batchJson(['-6', '-details'], ['route show table all', 'rule show'], o)
+      .catch(() => Promise.all([runJson<IpRoute[]>('ip', ['-6', 'route', 'show', 'table', 'all'], o), runJson<IpRule[]>('ip', ['-6', '-details', 'rule', 'show'], o)])),
     readResolvConf(netns, opts.etcDir),
-  ]);
+  ]) as [[IpLink[], IpAddrLink[]], [IpRoute[], IpRule[]], [IpRoute[], IpRule[]], string | null];
+  // Port VLANs exist only on bridges with VLAN filtering: skip the extra process otherwise.
+  const filtering = link.some((l) => l.linkinfo?.info_data?.['vlan_filtering'] === 1);
+  const vlan = filtering ? await runJson<BridgeVlanPort[]>('bridge', ['vlan', 'show'], o) : [];
   return { link, addr, route4, route6, rule4, rule6, vlan, resolvConf };
 }
 
