@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE ?= node
 
-.PHONY: build deps up up-detached down test typecheck lint unit clean bench
+.PHONY: build deps up up-detached down test typecheck lint unit clean bench bench-nmstate
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -32,6 +32,9 @@ test: build typecheck lint
 
 bench: build
 	$(NODE) dist/bench/api/api-bench.js
+
+bench-nmstate: build
+	$(NODE) dist/bench/nmstate/nmstate-bench.js
 
 clean:
 	rm -rf dist node_modules
