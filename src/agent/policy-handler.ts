@@ -127,7 +127,7 @@ export class PolicyHandler {
     }
 
     await this.setEnactment(nnceName, policy, { state: 'Progressing' });
-    const outcome = await this.applyPolicy(spec, nnceName, policy);
+    const outcome = await this.applyPolicy(spec, nnceName);
     if (outcome.ok) {
       this.attempts.delete(nnceName);
       await this.setEnactment(nnceName, policy, { state: 'Success' });
@@ -150,7 +150,7 @@ export class PolicyHandler {
     return { requeueAfter: Math.min(30_000, (this.opts.retryBaseMs ?? 1000) * 2 ** (attempt - 1)) };
   }
 
-  private async applyPolicy(spec: PolicySpec, nnceName: string, policy: KubeObject): Promise<{ ok: boolean; error?: string }> {
+  private async applyPolicy(spec: PolicySpec, nnceName: string): Promise<{ ok: boolean; error?: string }> {
     let desired: unknown = spec.desiredState ?? {};
     let captured: Record<string, NetworkState> = {};
     try {
@@ -165,7 +165,6 @@ export class PolicyHandler {
     } catch (e) {
       return { ok: false, error: `failure generating desiredState and capturedStates: ${String((e as { toString(): string }).toString())}` };
     }
-    void policy;
     const out = await applyNetworkState(desired, { netns: this.opts.netns, ...(this.opts.apiAddress ? { apiAddress: this.opts.apiAddress } : {}), onProgress: (m) => this.log(`${nnceName}: ${m}`) });
     for (const w of out.warnings) await this.warn(nnceName, w);
     return out.ok ? { ok: true } : { ok: false, error: out.error ?? 'apply failed' };
@@ -203,40 +202,37 @@ export class PolicyHandler {
       (e.status as { policyGeneration?: number } | undefined)?.policyGeneration === gen && conditionTrue(e, 'Failing') && !conditionTrue(e, 'Progressing')).length;
   }
 
-  /** Increments status.unavailableNodeCountMap[gen] below the budget, with optimistic concurrency. */
-  private async takeSlot(policyName: string, gen: number): Promise<'taken' | 'full'> {
+  /**
+   * Changes status.unavailableNodeCountMap[gen] by `delta` with optimistic concurrency (retried on a lost
+   * race). `limit(used, policy)` may refuse the change: false is returned and nothing is written.
+   */
+  private async adjustSlots(policyName: string, gen: number, delta: 1 | -1,
+    limit: (used: number, policy: KubeObject) => Promise<boolean> = async () => true): Promise<boolean> {
     for (;;) {
       const policy = await this.client.get(R.nncp, undefined, policyName);
       const map = ((policy.status as { unavailableNodeCountMap?: Record<string, number> } | undefined)?.unavailableNodeCountMap) ?? {};
       const used = map[String(gen)] ?? 0;
-      const n = (await this.enactmentsOf(policyName)).length;
-      if (used >= maxUnavailableNodes((policy.spec as PolicySpec | undefined)?.maxUnavailable, n)) return 'full';
+      if (!(await limit(used, policy))) return false;
       try {
         await this.client.patch(R.nncp, undefined, policyName, 'merge', {
           metadata: { resourceVersion: policy.metadata.resourceVersion },
-          status: { unavailableNodeCountMap: { ...map, [String(gen)]: used + 1 } },
+          status: { unavailableNodeCountMap: { ...map, [String(gen)]: Math.max(0, used + delta) } },
         }, { subresource: 'status', fieldManager: 'virtnet-nmstate-handler' });
-        return 'taken';
+        return true;
       } catch (e) {
         if (!isConflict(e)) throw e;
       }
     }
   }
 
+  /** Takes a slot of the policy's maxUnavailable budget, or reports the budget full. */
+  private async takeSlot(policyName: string, gen: number): Promise<'taken' | 'full'> {
+    const below = async (used: number, policy: KubeObject): Promise<boolean> =>
+      used < maxUnavailableNodes((policy.spec as PolicySpec | undefined)?.maxUnavailable, (await this.enactmentsOf(policyName)).length);
+    return (await this.adjustSlots(policyName, gen, 1, below)) ? 'taken' : 'full';
+  }
+
   private async releaseSlot(policyName: string, gen: number): Promise<void> {
-    for (;;) {
-      const policy = await this.client.get(R.nncp, undefined, policyName);
-      const map = ((policy.status as { unavailableNodeCountMap?: Record<string, number> } | undefined)?.unavailableNodeCountMap) ?? {};
-      const used = map[String(gen)] ?? 0;
-      try {
-        await this.client.patch(R.nncp, undefined, policyName, 'merge', {
-          metadata: { resourceVersion: policy.metadata.resourceVersion },
-          status: { unavailableNodeCountMap: { ...map, [String(gen)]: Math.max(0, used - 1) } },
-        }, { subresource: 'status', fieldManager: 'virtnet-nmstate-handler' });
-        return;
-      } catch (e) {
-        if (!isConflict(e)) throw e;
-      }
-    }
+    await this.adjustSlots(policyName, gen, -1);
   }
 }
