@@ -20,7 +20,7 @@ import { applyJsonPatch } from './patch/json-patch.js';
 import { applyStrategicMergePatch } from './patch/strategic-merge.js';
 import { managerOrUserAgent } from './patch/managed-fields.js';
 import {
-  badRequest, invalid, methodNotAllowed, notFound, unsupportedMediaType, StatusError,
+  badRequest, invalid, methodNotAllowed, pathNotFound, unsupportedMediaType, StatusError,
 } from '../common/status-error.js';
 import { isPlainObject } from '../common/object.js';
 
@@ -30,9 +30,6 @@ export interface HandlerContext {
   service: ResourceService;
 }
 
-function notFoundPath(): StatusError {
-  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
-}
 
 function parseDryRun(values: string[]): boolean {
   for (const v of values) {
@@ -89,15 +86,15 @@ export function objectFilter(def: KindDef, q: URLSearchParams): (o: KubeObject) 
 
 export async function handleResource(ctx: HandlerContext, p: ResourcePath, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const def = ctx.index.find(p.group, p.version, p.resource);
-  if (!def) throw notFoundPath();
-  if (!def.namespaced && p.namespace !== undefined) throw notFoundPath();
+  if (!def) throw pathNotFound();
+  if (!def.namespaced && p.namespace !== undefined) throw pathNotFound();
   const ns = def.namespaced ? p.namespace : undefined;
   const q = url.searchParams;
   const method = req.method ?? 'GET';
   const svc = ctx.service;
   const accept = req.headers.accept;
   if (p.subresource !== undefined && !(p.subresource === 'status' && def.subresources.status) && !(def.kind === 'Namespace' && p.subresource === 'finalize')) {
-    throw notFoundPath();
+    throw pathNotFound();
   }
 
   if (p.name === undefined) {
@@ -266,4 +263,3 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
   return opts;
 }
 
-export { notFound };

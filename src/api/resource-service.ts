@@ -8,7 +8,7 @@ import { StoreError, type Store, type StoredObject } from './storage/store.js';
 import { objectKey, collectionPrefix } from './request-info.js';
 import { decodeObject, applyDefaults, validateForStore, type FieldValidation } from './admission.js';
 import {
-  StatusError, alreadyExists, badRequest, conflict, forbidden, internalError, invalid, notFound, OBJECT_MODIFIED,
+  alreadyExists, badRequest, conflict, forbidden, internalError, invalid, notFound, OBJECT_MODIFIED,
 } from '../common/status-error.js';
 import { clone, deepEqual, kubeTime, type KubeObject } from '../common/object.js';
 import { generateName } from '../common/names.js';
@@ -154,7 +154,7 @@ export class ResourceService {
    * retried on a lost race unless the caller named a resourceVersion.
    */
   async update(def: KindDef, namespace: string | undefined, name: string, mutate: Mutation, opts: WriteOptions,
-    subresource?: string, precondition?: string, operation: 'Update' | 'Apply' = 'Update', force = false): Promise<WriteResult> {
+    subresource?: string, precondition?: string): Promise<WriteResult> {
     const key = this.key(def, namespace, name);
     for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
       const cur = await this.store.get(key);
@@ -167,7 +167,7 @@ export class ResourceService {
       if (mutated.metadata.resourceVersion !== undefined && mutated.metadata.resourceVersion !== '' && mutated.metadata.resourceVersion !== String(cur.rv)) {
         throw conflict(def.group, def.plural, name, OBJECT_MODIFIED);
       }
-      const next = this.prepareUpdate(def, old, mutated, opts, subresource, operation, force);
+      const next = this.prepareUpdate(def, old, mutated, opts, subresource, 'Update');
       if (deepEqual(withoutRv(next), withoutRv(old))) {
         return { object: this.view(def, old, opts.version), code: 200, warnings: [] };
       }
@@ -197,7 +197,7 @@ export class ResourceService {
   }
 
   private prepareUpdate(def: KindDef, old: KubeObject, mutated: KubeObject, opts: WriteOptions, subresource: string | undefined,
-    operation: 'Update' | 'Apply', force: boolean): KubeObject {
+    operation: 'Update' | 'Apply'): KubeObject {
     let next: KubeObject;
     if (subresource === 'status') {
       if (!def.subresources.status) throw notFound(def.group, def.plural + '/status', old.metadata.name ?? '');
@@ -243,7 +243,6 @@ export class ResourceService {
       if (mf.length > 0) m.managedFields = mf;
       else delete m.managedFields;
     }
-    void force;
     return next;
   }
 
@@ -285,7 +284,7 @@ export class ResourceService {
       }
       const old = cur.object;
       const r = serverSideApply(clone(old), applied, manager, force, apiVersion, kubeTime(), subresource, def.strategicMerge);
-      const next = this.prepareUpdate(def, old, r.object, opts, subresource, 'Apply', force);
+      const next = this.prepareUpdate(def, old, r.object, opts, subresource, 'Apply');
       if (r.managedFields.length > 0) next.metadata.managedFields = r.managedFields;
       else delete next.metadata.managedFields;
       if (deepEqual(next, old)) return { object: this.view(def, old, opts.version), code: 200, warnings };
@@ -387,4 +386,3 @@ function stripManaged(obj: KubeObject): KubeObject {
 }
 
 
-export { StatusError };

@@ -21,7 +21,7 @@ import { OpenApiCache } from './openapi.js';
 import { TokenAuthenticator } from './authn.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { ensureServingCerts } from './tls.js';
-import { StatusError, unauthorized } from '../common/status-error.js';
+import { pathNotFound, unauthorized } from '../common/status-error.js';
 import { GarbageCollector } from './lifecycle/garbage-collector.js';
 import { NamespaceLifecycle } from './lifecycle/namespace-lifecycle.js';
 import { ensureDefaultNamespaces } from './lifecycle/bootstrap.js';
@@ -118,7 +118,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
     if (path === '/openapi/v3') return sendJson(res, 200, openapi.root());
     if (path.startsWith('/openapi/v3/')) {
       const doc = openapi.document(path.slice('/openapi/v3/'.length));
-      if (doc === undefined) throw notFoundPath();
+      if (doc === undefined) throw pathNotFound();
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(doc), 'Cache-Control': 'public, immutable' });
       res.end(doc);
       return;
@@ -132,7 +132,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
     if (parts[0] === 'apis' && parts.length === 3 && index.hasGroupVersion(parts[1]!, parts[2]!)) return sendJson(res, 200, legacyResourceList(index, parts[1]!, parts[2]!));
     const parsed = parsePath(path);
     if (parsed.type === 'resource') return handleResource(ctx, parsed.path, url, req, res);
-    throw notFoundPath();
+    throw pathNotFound();
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -171,6 +171,3 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   };
 }
 
-function notFoundPath(): StatusError {
-  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
-}

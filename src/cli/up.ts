@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readState, teardownLab } from '../lab/index.js';
+import { isAlive } from '../lab/agent-state.js';
 import { bringUpLab, labPlanFor } from './lab.js';
 import { defaultDataDir, DEFAULT_LISTEN } from './paths.js';
 
@@ -32,20 +33,11 @@ function pidFile(data: string): string {
   return join(data, 'virtnet.pid');
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function runningPid(data: string): number | undefined {
   const f = pidFile(data);
   if (!existsSync(f)) return undefined;
   const pid = Number(readFileSync(f, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
 }
 
 async function waitForLine(log: string, pattern: RegExp, pid: number, timeoutMs: number): Promise<RegExpExecArray> {
@@ -54,7 +46,7 @@ async function waitForLine(log: string, pattern: RegExp, pid: number, timeoutMs:
     const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
     const m = pattern.exec(text);
     if (m) return m;
-    if (!alive(pid)) throw new Error(`virtnet exited during start-up; see ${log}:\n${text.slice(-2000)}`);
+    if (!isAlive(pid)) throw new Error(`virtnet exited during start-up; see ${log}:\n${text.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`virtnet did not become ready within ${timeoutMs / 1000}s; see ${log}`);
@@ -63,8 +55,8 @@ async function waitForLine(log: string, pattern: RegExp, pid: number, timeoutMs:
 async function stopPid(pid: number): Promise<void> {
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 15_000;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 export function upCommand(): Command {
@@ -111,7 +103,7 @@ export function upCommand(): Command {
         console.log('stopping virtnet…');
         void (async () => {
           if (readState(data)) await teardownLab(data).catch((e: unknown) => console.error(`lab down: ${(e as Error).message}`));
-          if (alive(server.pid!)) await stopPid(server.pid!);
+          if (isAlive(server.pid!)) await stopPid(server.pid!);
           rmSync(pidFile(data), { force: true });
           console.log('virtnet stopped');
           process.exit(0);

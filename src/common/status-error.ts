@@ -150,6 +150,11 @@ export function invalid(group: string, kind: string, name: string, errs: FieldEr
   return new StatusError(422, 'Invalid', `${qualified} "${name}" is invalid: ${agg}`, details);
 }
 
+/** A path the server does not serve (kube-apiserver's plain 404). */
+export function pathNotFound(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
 export function badRequest(message: string): StatusError {
   return new StatusError(400, 'BadRequest', message);
 }
