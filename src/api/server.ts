@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { handleConsoleUpgrade, handleSubresourceDiscovery, handleVmAction, isSubresourcePath } from './kubevirt-subresources.js';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { allKinds } from '../apis/registry.js';
@@ -90,6 +91,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
     });
+    srv.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const refuse = (line: string): void => { socket.end(`HTTP/1.1 ${line}\r\nConnection: close\r\n\r\n`); };
+      if (!authn.authenticate(req.headers.authorization)) return refuse('401 Unauthorized');
+      handleConsoleUpgrade(index, service, path, req, socket, head)
+        .then((done) => { if (!done) refuse('404 Not Found'); }, () => refuse('500 Internal Server Error'));
+    });
     srv.keepAliveTimeout = 65_000;
     srv.requestTimeout = 0;
     return srv;
@@ -130,6 +138,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
       if (g) return sendJson(res, 200, groupObject(g.group, g.versions));
     }
     if (parts[0] === 'apis' && parts.length === 3 && index.hasGroupVersion(parts[1]!, parts[2]!)) return sendJson(res, 200, legacyResourceList(index, parts[1]!, parts[2]!));
+    if (isSubresourcePath(path)) {
+      if (handleSubresourceDiscovery(path, res) || await handleVmAction(index, service, path, req, res)) return;
+      throw pathNotFound();
+    }
     const parsed = parsePath(path);
     if (parsed.type === 'resource') return handleResource(ctx, parsed.path, url, req, res);
     throw pathNotFound();

@@ -21,4 +21,10 @@ export const R = {
   packageManifest: ref('operators.virtnet.io', 'PackageManifest'),
   subscription: ref('operators.virtnet.io', 'Subscription'),
   csv: ref('operators.virtnet.io', 'ClusterServiceVersion'),
+  vm: ref('kubevirt.io', 'VirtualMachine'),
+  vmi: ref('kubevirt.io', 'VirtualMachineInstance'),
+  vmim: ref('kubevirt.io', 'VirtualMachineInstanceMigration'),
+  dataVolume: ref('cdi.kubevirt.io', 'DataVolume'),
+  dataSource: ref('cdi.kubevirt.io', 'DataSource'),
+  nad: ref('k8s.cni.cncf.io', 'NetworkAttachmentDefinition'),
 } as const;

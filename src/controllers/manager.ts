@@ -4,26 +4,44 @@ import { NodeLifecycleController } from './node-lifecycle.js';
 import { NncpController } from './nncp-controller.js';
 import { NmstateController } from './nmstate-controller.js';
 import { OperatorController } from './operator-controller.js';
+import { VmController } from './vm-controller.js';
+import { VmiController } from './vmi-controller.js';
+import { DataVolumeController } from './datavolume-controller.js';
 
 export interface ControllerManager {
   stop(): void;
 }
 
-export async function startControllers(client: ApiClient, opts: { nodeGracePeriodMs?: number } = {}): Promise<ControllerManager> {
+export interface ControllerOptions {
+  nodeGracePeriodMs?: number;
+  /** Multus globalNamespaces for NetworkAttachmentDefinitions (default: `default`). */
+  nadGlobalNamespaces?: readonly string[];
+  log?: (m: string) => void;
+}
+
+export async function startControllers(client: ApiClient, opts: ControllerOptions = {}): Promise<ControllerManager> {
   const nodeLifecycle = new NodeLifecycleController(client, opts.nodeGracePeriodMs !== undefined ? { gracePeriodMs: opts.nodeGracePeriodMs } : {});
   const nncp = new NncpController(client);
   const nmstate = new NmstateController(client);
   const operators = new OperatorController(client);
+  const log = opts.log ?? ((m: string) => console.log(`[controllers] ${m}`));
+  const vms = new VmController(client, log);
+  const vmis = new VmiController(client, { ...(opts.nadGlobalNamespaces ? { globalNamespaces: opts.nadGlobalNamespaces } : {}), log });
+  const dvs = new DataVolumeController(client, log);
   nodeLifecycle.start();
   await nncp.start();
   await nmstate.start();
   await operators.start();
+  await Promise.all([vms.start(), vmis.start(), dvs.start()]);
   return {
     stop() {
       nodeLifecycle.stop();
       nncp.stop();
       nmstate.stop();
       operators.stop();
+      vms.stop();
+      vmis.stop();
+      dvs.stop();
     },
   };
 }

@@ -2,6 +2,7 @@
 // kube-node-lease has not been renewed within the grace period gets Ready=Unknown, as upstream words it.
 import { R, type ApiClient } from '../client/index.js';
 import type { KubeObject } from '../common/object.js';
+import { nextFreeSlice } from './vm/pod-cidr.js';
 
 export interface NodeLifecycleOptions {
   /** Upstream's --node-monitor-grace-period is 40 s; the lab uses less. */
@@ -58,6 +59,7 @@ export class NodeLifecycleController {
       const t = (l.spec as { renewTime?: string } | undefined)?.renewTime;
       if (t) renew.set(l.metadata.name ?? '', Date.parse(t));
     }
+    await this.assignPodCidrs(nodes.items);
     const t = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
     for (const name of staleNodes(nodes.items, renew, now, this.opts.gracePeriodMs ?? 10_000)) {
       const node = nodes.items.find((n) => n.metadata.name === name)!;
@@ -66,6 +68,18 @@ export class NodeLifecycleController {
           ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: t }
           : c);
       await this.client.patch(R.node, undefined, name, 'merge', { status: { conditions: conds } }, { subresource: 'status', fieldManager: 'node-lifecycle-controller' });
+    }
+  }
+
+  /** Node IPAM: every node without `spec.podCIDR` gets the lowest free slice of the cluster network. */
+  private async assignPodCidrs(nodes: KubeObject[]): Promise<void> {
+    const taken = new Set(nodes.map((n) => (n.spec as { podCIDR?: string } | undefined)?.podCIDR).filter((c): c is string => !!c));
+    for (const n of nodes.sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))) {
+      if ((n.spec as { podCIDR?: string } | undefined)?.podCIDR) continue;
+      const cidr = nextFreeSlice(taken);
+      if (!cidr) return;
+      taken.add(cidr);
+      await this.client.patch(R.node, undefined, n.metadata.name ?? '', 'merge', { spec: { podCIDR: cidr, podCIDRs: [cidr] } }, { fieldManager: 'node-ipam-controller' });
     }
   }
 }

@@ -1,0 +1,352 @@
+// The node agent's VM role (KubeVirt's virt-handler): runs the VMIs placed on this node. For each VMI it
+// prepares the launcher networking, starts the VM in its runtime, and reports phase, interfaces (from the
+// domain, then from the guest agent) and conditions; it stops VMs whose VMI is deleted, hot-plugs NICs the
+// VM controller added, keeps the node's pod network routes and bridge capacity (bridge-marker) current.
+import { R, Informer, WorkQueue, isNotFound, type ApiClient } from '../../client/index.js';
+import { deepEqual, kubeTime, type KubeObject } from '../../common/object.js';
+import type { VmRuntime, NicLaunch, GuestInterface } from '../../runtime/runtime.js';
+import type { VmPlumbing, LauncherNic } from './vm-plumbing.js';
+import { allocatePodIp, planNic, planVmiLaunch, vmiRuntimeId, LaunchError, POD_IP_ANNOTATION, RUNTIME_ANNOTATION, type PlannedNic } from './vmi-launch-plan.js';
+import { vmiNics } from '../../common/kubevirt/vmi-networks.js';
+import { BRIDGE_RESOURCE_PREFIX } from '../../common/kubevirt/cni-config.js';
+
+export const VMI_FINALIZER = 'foregroundDeleteVirtualMachine';
+export const STATE_ANNOTATION = 'virtnet.io/runtime-state';
+
+interface Condition { type: string; status: string; reason?: string; message?: string; lastProbeTime?: null; lastTransitionTime?: string }
+interface VmiStatusIface { name?: string; mac?: string; interfaceName?: string; ipAddress?: string; ipAddresses?: string[]; infoSource?: string; queueCount?: number; linkState?: string; podInterfaceName?: string }
+interface VmiStatus { phase?: string; nodeName?: string; conditions?: Condition[]; interfaces?: VmiStatusIface[]; reason?: string }
+
+export interface VmHandlerOptions {
+  node: string;
+  runtimes: Partial<Record<'qemu' | 'netns', VmRuntime>>;
+  defaultRuntime: 'qemu' | 'netns';
+  plumbing: VmPlumbing;
+  /** Where runtimes keep state, reported on the VMI for `virtnet vm exec|console` on this host. */
+  stateRoots: Partial<Record<'qemu' | 'netns', string>>;
+  log: (m: string) => void;
+  /** How often a running VMI's guest is asked for its interfaces (faster until every NIC has an address). */
+  pollMs?: number;
+}
+
+function conds(list: Condition[] | undefined, want: Condition[], now: string): Condition[] {
+  const out = (list ?? []).filter((c) => !want.some((w) => w.type === c.type));
+  for (const w of want) {
+    const prev = list?.find((c) => c.type === w.type);
+    out.push({ type: w.type, status: w.status, reason: w.reason ?? '', message: w.message ?? '', lastProbeTime: null,
+      lastTransitionTime: prev && prev.status === w.status && prev.lastTransitionTime ? prev.lastTransitionTime : now });
+  }
+  return out.sort((a, b) => a.type.localeCompare(b.type));
+}
+
+export class VmHandler {
+  private readonly vmis: Informer;
+  private readonly nads: Informer;
+  private readonly dvs: Informer;
+  private readonly nodes: Informer;
+  private readonly queue: WorkQueue;
+  private podIpLock: Promise<void> = Promise.resolve();
+  private readonly reservedPodIps = new Set<string>();
+  private podNetwork = '';
+  private markerTimer: NodeJS.Timeout | undefined;
+  private lastCapacity = '';
+  private stopped = false;
+
+  constructor(private readonly client: ApiClient, private readonly opts: VmHandlerOptions) {
+    this.vmis = new Informer(client, R.vmi, undefined, { labelSelector: `kubevirt.io/nodeName=${opts.node}` });
+    this.nads = new Informer(client, R.nad);
+    this.dvs = new Informer(client, R.dataVolume);
+    this.nodes = new Informer(client, R.node);
+    this.queue = new WorkQueue((k) => this.reconcile(k), 4, (k, e) => opts.log(`vmi ${k}: ${(e as Error).message}`));
+    const self = (o: KubeObject): void => this.queue.add(`${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
+    this.vmis.addHandlers({ onAdd: self, onUpdate: self, onDelete: self });
+    this.nodes.addHandlers({ onAdd: () => this.queue.add('@pod-network'), onUpdate: () => this.queue.add('@pod-network'), onDelete: () => this.queue.add('@pod-network') });
+  }
+
+  async start(): Promise<void> {
+    for (const i of [this.vmis, this.nads, this.dvs, this.nodes]) i.start();
+    await Promise.all([this.vmis.synced, this.nads.synced, this.dvs.synced, this.nodes.synced]);
+    this.queue.add('@pod-network');
+    this.queue.add('@gc');
+    const mark = (): void => {
+      if (this.stopped) return;
+      this.markBridges().catch((e: unknown) => this.opts.log(`bridge-marker: ${(e as Error).message}`)).finally(() => {
+        if (!this.stopped) this.markerTimer = setTimeout(mark, 5000);
+      });
+    };
+    mark();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.markerTimer) clearTimeout(this.markerTimer);
+    for (const i of [this.vmis, this.nads, this.dvs, this.nodes]) i.stop();
+    this.queue.stop();
+  }
+
+  private runtimeFor(kind: string | undefined): VmRuntime {
+    const k = (kind ?? this.opts.defaultRuntime) as 'qemu' | 'netns';
+    const rt = this.opts.runtimes[k];
+    if (!rt) throw new LaunchError('Unsupported', `VM runtime ${k} is not available on node ${this.opts.node}`);
+    return rt;
+  }
+
+  private async reconcile(key: string): Promise<{ requeueAfter?: number } | void> {
+    if (key === '@pod-network') return this.syncPodNetwork();
+    if (key === '@gc') return this.collectGarbage();
+    const vmi = this.vmis.get(key);
+    if (!vmi) return;
+    const st = (vmi.status ?? {}) as VmiStatus;
+    if (st.nodeName !== this.opts.node) return;
+    if (vmi.metadata.deletionTimestamp) return this.shutdown(vmi);
+    switch (st.phase) {
+      case 'Scheduled': return this.launch(vmi);
+      case 'Running': return this.watchRunning(vmi);
+      default: return;
+    }
+  }
+
+  private async patchVmi(vmi: KubeObject, patch: Record<string, unknown>): Promise<void> {
+    await this.client.patch(R.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '', 'merge', patch)
+      .catch((e: unknown) => { if (!isNotFound(e)) throw e; });
+  }
+
+  private async fail(vmi: KubeObject, e: unknown): Promise<void> {
+    const reason = e instanceof LaunchError ? e.reason : 'FailedCreate';
+    const message = (e as Error).message;
+    this.opts.log(`vmi ${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}: ${message}`);
+    const st = (vmi.status ?? {}) as VmiStatus;
+    await this.patchVmi(vmi, { status: { phase: 'Failed', reason, conditions: conds(st.conditions, [
+      { type: 'Synchronized', status: 'False', reason, message },
+      { type: 'Ready', status: 'False', reason: 'GuestNotRunning', message: 'Guest VM is not reported as running' },
+    ], kubeTime()) } });
+  }
+
+  /** Holds the pod-IP allocation lock: one VMI at a time picks from the node's slice. */
+  private async withPodIpLock<T>(f: () => Promise<T>): Promise<T> {
+    const prev = this.podIpLock;
+    let release!: () => void;
+    this.podIpLock = new Promise((r) => (release = r));
+    await prev;
+    try {
+      return await f();
+    } finally {
+      release();
+    }
+  }
+
+  private async podIpFor(vmi: KubeObject): Promise<string> {
+    const have = vmi.metadata.annotations?.[POD_IP_ANNOTATION];
+    if (have) return have;
+    const slice = (this.nodes.get(this.opts.node)?.spec as { podCIDR?: string } | undefined)?.podCIDR;
+    if (!slice) throw new LaunchError('PodNetworkNotReady', `node ${this.opts.node} has no pod CIDR yet`);
+    return this.withPodIpLock(async () => {
+      const used = new Set(this.reservedPodIps);
+      for (const v of this.vmis.list()) {
+        const ip = v.metadata.annotations?.[POD_IP_ANNOTATION];
+        if (ip) used.add(ip);
+      }
+      const ip = allocatePodIp(slice, used);
+      if (!ip) throw new LaunchError('PodNetworkExhausted', `node ${this.opts.node}: no free address in pod CIDR ${slice}`);
+      this.reservedPodIps.add(ip);
+      // Recorded on the VMI before use, guarded by resourceVersion, so no two VMIs hold the same address.
+      await this.client.patch(R.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '', 'merge', { metadata: { resourceVersion: vmi.metadata.resourceVersion, annotations: { [POD_IP_ANNOTATION]: ip } } });
+      return ip;
+    });
+  }
+
+  private async launcherNics(vmi: KubeObject, planned: PlannedNic[]): Promise<LauncherNic[]> {
+    const out: LauncherNic[] = [];
+    for (const p of planned) out.push(p.binding === 'masquerade' ? { planned: p, podIp: await this.podIpFor(vmi) } : { planned: p });
+    return out;
+  }
+
+  private async launch(vmi: KubeObject): Promise<{ requeueAfter?: number } | void> {
+    let plan;
+    try {
+      plan = planVmiLaunch({
+        vmi,
+        nads: new Map(this.nads.list().map((n) => [`${n.metadata.namespace ?? ''}/${n.metadata.name ?? ''}`, n])),
+        dataVolumes: new Map(this.dvs.list().map((d) => [`${d.metadata.namespace ?? ''}/${d.metadata.name ?? ''}`, d])),
+        defaultRuntime: this.opts.defaultRuntime,
+      });
+    } catch (e) {
+      if (e instanceof LaunchError && e.reason === 'DataVolumeNotReady') return { requeueAfter: 1000 };
+      return this.fail(vmi, e);
+    }
+    const key = `${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}`;
+    try {
+      const runtime = this.runtimeFor(plan.runtime);
+      const nics = await this.launcherNics(vmi, plan.nics);
+      const launcher = await this.opts.plumbing.setupLauncher(plan.id, nics, runtime.kind === 'qemu');
+      await runtime.start({
+        id: plan.id, hostNetns: launcher.netns, hostname: vmi.metadata.name ?? plan.id, nics: launcher.nics,
+        memoryMiB: plan.memoryMiB, cpus: plan.cpus,
+        disk: plan.disk.kind === 'qcow2' ? { kind: 'qcow2', path: plan.disk.base } : { kind: 'builtin' },
+        ...(plan.userData !== undefined ? { cloudInit: { userData: plan.userData } } : {}),
+      });
+      const fresh = this.vmis.get(key) ?? vmi;
+      const st = (fresh.status ?? {}) as VmiStatus;
+      await this.patchVmi(fresh, {
+        metadata: { annotations: { [RUNTIME_ANNOTATION]: runtime.kind, [STATE_ANNOTATION]: this.opts.stateRoots[runtime.kind] ?? '' } },
+        status: {
+          phase: 'Running',
+          interfaces: this.domainInterfaces(fresh, launcher.nics),
+          conditions: conds(st.conditions, [
+            { type: 'Ready', status: 'True' },
+            { type: 'Synchronized', status: 'True' },
+          ], kubeTime()),
+        },
+      });
+      this.opts.log(`vmi ${key}: running (${runtime.kind}, launcher ${launcher.netns})`);
+      return { requeueAfter: 500 };
+    } catch (e) {
+      await this.opts.plumbing.teardownLauncher(plan.id).catch(() => undefined);
+      return this.fail(vmi, e);
+    }
+  }
+
+  /** The interfaces as the domain knows them, before the guest reports: name, MAC, pod IP for masquerade. */
+  private domainInterfaces(vmi: KubeObject, nics: NicLaunch[]): VmiStatusIface[] {
+    const podIp = vmi.metadata.annotations?.[POD_IP_ANNOTATION];
+    return nics.map((n) => {
+      const masq = n.ip.mode === 'static' && n.ip.cidr.startsWith('10.0.2.');
+      return {
+        name: n.name, mac: n.mac, infoSource: 'domain', queueCount: 1, linkState: 'up',
+        ...(masq && podIp ? { ipAddress: podIp, ipAddresses: [podIp], podInterfaceName: 'eth0' } : {}),
+      };
+    });
+  }
+
+  private async watchRunning(vmi: KubeObject): Promise<{ requeueAfter?: number } | void> {
+    const id = vmiRuntimeId(vmi);
+    const runtime = this.runtimeFor(vmi.metadata.annotations?.[RUNTIME_ANNOTATION]);
+    const state = await runtime.state(id);
+    const st = (vmi.status ?? {}) as VmiStatus;
+    if (!state.running) {
+      await this.opts.plumbing.teardownLauncher(id).catch(() => undefined);
+      await runtime.stop(id).catch(() => undefined);
+      const failed = state.exitReason !== undefined && !/poweroff|shutdown/i.test(state.exitReason);
+      await this.patchVmi(vmi, { status: { phase: failed ? 'Failed' : 'Succeeded', ...(state.exitReason ? { reason: state.exitReason } : {}),
+        conditions: conds(st.conditions, [{ type: 'Ready', status: 'False', reason: 'GuestNotRunning', message: state.exitReason ?? 'Guest VM is not running' }], kubeTime()) } });
+      return;
+    }
+    await this.hotplug(vmi, runtime);
+    let guest: GuestInterface[] | undefined;
+    try {
+      guest = await runtime.guestInterfaces(id);
+    } catch {
+      guest = undefined;
+    }
+    const next = this.mergeGuest(vmi, guest);
+    const agent = runtime.kind === 'qemu'
+      ? [guest ? { type: 'AgentConnected', status: 'True' } : { type: 'AgentConnected', status: 'False', reason: 'GuestAgentNotConnected', message: 'the guest agent has not answered yet' }]
+      : [];
+    const nextConds = conds(st.conditions, agent, kubeTime());
+    if (!deepEqual(next, st.interfaces) || !deepEqual(nextConds.map((c) => [c.type, c.status]), (st.conditions ?? []).map((c) => [c.type, c.status]))) {
+      await this.patchVmi(vmi, { status: { interfaces: next, conditions: nextConds } });
+    }
+    const wantIp = next.some((i) => !i.ipAddress);
+    return { requeueAfter: wantIp ? 500 : (this.opts.pollMs ?? 5000) };
+  }
+
+  /** Status interfaces: the domain's list, with the guest's names and addresses where the guest reports them. */
+  private mergeGuest(vmi: KubeObject, guest: GuestInterface[] | undefined): VmiStatusIface[] {
+    const cur = ((vmi.status ?? {}) as VmiStatus).interfaces ?? [];
+    return cur.map((i) => {
+      const g = guest?.find((x) => x.mac.toLowerCase() === (i.mac ?? '').toLowerCase());
+      if (!g) return i;
+      const masq = i.podInterfaceName === 'eth0';
+      // Masquerade: the guest holds 10.0.2.2; the VMI reports the pod IP, as KubeVirt does.
+      const ips = masq ? (i.ipAddresses ?? []) : g.ipAddresses;
+      return {
+        ...i, interfaceName: g.name, infoSource: 'domain, guest-agent',
+        ...(ips.length ? { ipAddress: ips[0], ipAddresses: ips } : {}),
+      };
+    });
+  }
+
+  /** NICs in the VMI spec that the running VM lacks are plugged in. */
+  private async hotplug(vmi: KubeObject, runtime: VmRuntime): Promise<void> {
+    const st = (vmi.status ?? {}) as VmiStatus;
+    const have = new Set((st.interfaces ?? []).map((i) => i.name));
+    const missing = vmiNics(vmi.spec as never, vmi.metadata.namespace ?? '').filter((n) => n.state !== 'absent' && !have.has(n.name));
+    if (missing.length === 0) return;
+    const nads = new Map(this.nads.list().map((n) => [`${n.metadata.namespace ?? ''}/${n.metadata.name ?? ''}`, n]));
+    const added: NicLaunch[] = [];
+    let index = have.size;
+    for (const m of missing) {
+      const planned = planNic(vmi, m, nads);
+      const [ln] = await this.launcherNics(vmi, [planned]);
+      const nic = await this.opts.plumbing.addLauncherNic(vmiRuntimeId(vmi), ln!, index++, runtime.kind === 'qemu');
+      await runtime.hotplugNic(vmiRuntimeId(vmi), nic);
+      added.push(nic);
+      this.opts.log(`vmi ${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}: hot-plugged ${m.name}`);
+    }
+    const ifaces = [...(st.interfaces ?? []), ...this.domainInterfaces(vmi, added)];
+    await this.patchVmi(vmi, { status: { interfaces: ifaces } });
+    (vmi.status as VmiStatus).interfaces = ifaces;
+  }
+
+  private async shutdown(vmi: KubeObject): Promise<void> {
+    const id = vmiRuntimeId(vmi);
+    const kind = vmi.metadata.annotations?.[RUNTIME_ANNOTATION];
+    for (const rt of Object.values(this.opts.runtimes)) {
+      if (kind && rt.kind !== kind) continue;
+      await rt.stop(id, { graceMs: 2000 });
+    }
+    await this.opts.plumbing.teardownLauncher(id);
+    const ip = vmi.metadata.annotations?.[POD_IP_ANNOTATION];
+    if (ip) this.reservedPodIps.delete(ip);
+    const fins = vmi.metadata.finalizers ?? [];
+    if (fins.includes(VMI_FINALIZER)) {
+      await this.client.patch(R.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '', 'json', [
+        { op: 'test', path: '/metadata/resourceVersion', value: vmi.metadata.resourceVersion },
+        { op: 'replace', path: '/metadata/finalizers', value: fins.filter((f) => f !== VMI_FINALIZER) },
+      ]).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
+    }
+    this.opts.log(`vmi ${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}: stopped`);
+  }
+
+  /** VMs and launchers of this node whose VMI is gone (e.g. deleted while the agent was down). */
+  private async collectGarbage(): Promise<void> {
+    const live = new Set(this.vmis.list().map((v) => vmiRuntimeId(v)));
+    for (const rt of Object.values(this.opts.runtimes)) {
+      for (const id of await rt.list()) if (!live.has(id)) await rt.stop(id);
+    }
+    for (const id of await this.opts.plumbing.listLaunchers()) if (!live.has(id)) await this.opts.plumbing.teardownLauncher(id);
+  }
+
+  private async syncPodNetwork(): Promise<void> {
+    const nodes = this.nodes.list();
+    const me = nodes.find((n) => n.metadata.name === this.opts.node);
+    const slice = (me?.spec as { podCIDR?: string } | undefined)?.podCIDR;
+    if (!slice) return;
+    const peers = nodes.filter((n) => n !== me).flatMap((n) => {
+      const s = (n.spec as { podCIDR?: string } | undefined)?.podCIDR;
+      const a = (n.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses?.find((x) => x.type === 'InternalIP')?.address;
+      return s && a ? [{ slice: s, address: a }] : [];
+    }).sort((a, b) => a.slice.localeCompare(b.slice));
+    const want = JSON.stringify({ slice, peers });
+    if (want === this.podNetwork) return;
+    await this.opts.plumbing.ensurePodNetwork({ slice, peers });
+    this.podNetwork = want;
+    for (const v of this.vmis.list()) this.queue.add(`${v.metadata.namespace ?? ''}/${v.metadata.name ?? ''}`);
+  }
+
+  /** bridge-marker: the node's bridges as `bridge.network.kubevirt.io/<bridge>` capacity and allocatable. */
+  private async markBridges(): Promise<void> {
+    const cap = await this.opts.plumbing.bridgeCapacity();
+    const node = this.nodes.get(this.opts.node);
+    if (!node) return;
+    const st = (node.status ?? {}) as { capacity?: Record<string, string>; allocatable?: Record<string, string> };
+    const key = JSON.stringify(cap);
+    const stale = Object.keys(st.capacity ?? {}).filter((k) => k.startsWith(BRIDGE_RESOURCE_PREFIX) && !(k in cap));
+    const current = Object.fromEntries(Object.entries(st.allocatable ?? {}).filter(([k]) => k.startsWith(BRIDGE_RESOURCE_PREFIX)));
+    if (key === this.lastCapacity && stale.length === 0 && deepEqual(current, cap)) return;
+    const delta: Record<string, string | null> = { ...cap };
+    for (const k of stale) delta[k] = null;
+    await this.client.patch(R.node, undefined, this.opts.node, 'merge', { status: { capacity: delta, allocatable: delta } }, { subresource: 'status', fieldManager: 'bridge-marker' });
+    this.lastCapacity = key;
+  }
+}
