@@ -79,7 +79,8 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     fit.push(n.metadata.name ?? '');
   }
   if (fit.length === 0) {
-    const parts = [...reasons].sort((a, b) => a[0].localeCompare(b[0])).map(([r, c]) => `${c} ${r}`);
+    // kube-scheduler's FitError: "<count> <reason>" strings, sorted.
+    const parts = [...reasons].map(([r, c]) => `${c} ${r}`).sort();
     return { unschedulable: `0/${input.nodes.length} nodes are available: ${parts.join(', ')}.` };
   }
   fit.sort((a, b) => (input.load.get(a) ?? 0) - (input.load.get(b) ?? 0) || a.localeCompare(b));
