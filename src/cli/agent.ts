@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { ApiClient, optionsFromKubeconfig } from '../client/index.js';
 import { NodeAgent } from '../agent/node-agent.js';
 import { defaultDataDir } from './paths.js';
+import { runtimeFor } from '../runtime/index.js';
+import { KernelPlumbing } from '../agent/vm/kernel-plumbing.js';
 
 export function agentCommand(): Command {
   return new Command('agent')
@@ -17,7 +19,13 @@ export function agentCommand(): Command {
     .option('--address <ip>', 'the node\'s InternalIP')
     .option('--api-address <ip>', 'address the API-reachability probe pings from inside the node (off-link)')
     .option('--heartbeat-ms <n>', 'heartbeat interval', '2000')
-    .action(async (o: { node: string; netns: string; data: string; kubeconfig?: string; socket?: string; labels: string; address?: string; apiAddress?: string; heartbeatMs: string }) => {
+    .option('--vm-runtime <kind>', 'runtime for VMs that do not name one (annotation virtnet.io/runtime): qemu or netns', process.env.VIRTNET_VM_RUNTIME ?? 'qemu')
+    .option('--vm-prefix <prefix>', 'prefix of the namespaces the VM role creates (launchers, netns VMs)', 'vn-')
+    .option('--no-vms', 'do not run VMs on this node')
+    .action(async (o: { node: string; netns: string; data: string; kubeconfig?: string; socket?: string; labels: string; address?: string; apiAddress?: string; heartbeatMs: string; vmRuntime: string; vmPrefix: string; vms: boolean }) => {
+      if (o.vmRuntime !== 'qemu' && o.vmRuntime !== 'netns') throw new Error(`--vm-runtime: want qemu or netns, got ${JSON.stringify(o.vmRuntime)}`);
+      const vmRoot = join(o.data, 'vms', o.node);
+      const stateRoots = { qemu: join(vmRoot, 'qemu'), netns: join(vmRoot, 'netns') };
       const opts = optionsFromKubeconfig(o.kubeconfig ?? join(o.data, 'kubeconfig'), `virtnet-agent/${o.node}`);
       const client = new ApiClient({ ...opts, socketPath: o.socket ?? join(o.data, 'api.sock') });
       const agent = new NodeAgent(client, {
@@ -27,6 +35,22 @@ export function agentCommand(): Command {
         ...(o.address ? { address: o.address } : {}),
         ...(o.apiAddress ? { apiAddress: o.apiAddress } : {}),
         heartbeatMs: Number(o.heartbeatMs),
+        ...(o.vms ? {
+          vm: {
+            defaultRuntime: o.vmRuntime,
+            runtimes: Object.fromEntries((['qemu', 'netns'] as const).flatMap((k) => {
+              try {
+                return [[k, runtimeFor(k, { stateRoot: stateRoots[k], netnsPrefix: o.vmPrefix })]];
+              } catch (e) {
+                console.error(`[${o.node}] VM runtime ${k} unavailable: ${(e as Error).message}`);
+                return [];
+              }
+            })),
+            stateRoots,
+            runtimePrefix: o.vmPrefix,
+            plumbing: new KernelPlumbing({ node: o.node, nodeNetns: o.netns, prefix: o.vmPrefix, runDir: join(vmRoot, 'run') }),
+          },
+        } : {}),
         // Upstream backs off from 1 s; tests shorten it through the environment the lab passes on.
         ...(process.env.VIRTNET_AGENT_RETRY_BASE_MS ? { retryBaseMs: Number(process.env.VIRTNET_AGENT_RETRY_BASE_MS) } : {}),
       });

@@ -6,6 +6,7 @@ import { kubeconfigCommand } from './kubeconfig.js';
 import { labCommand } from './lab.js';
 import { agentCommand } from './agent.js';
 import { nmstateCommand } from './nmstate.js';
+import { vmCommand } from './vm.js';
 
 const program = new Command('virtnet')
   .description('Self-hosted VM networking with the APIs and workflows of OpenShift Virtualization')
@@ -18,6 +19,7 @@ program.addCommand(kubeconfigCommand());
 program.addCommand(labCommand());
 program.addCommand(agentCommand());
 program.addCommand(nmstateCommand());
+program.addCommand(vmCommand());
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

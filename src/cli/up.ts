@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { readState, teardownLab } from '../lab/index.js';
 import { isAlive } from '../lab/agent-state.js';
 import { bringUpLab, labPlanFor } from './lab.js';
+import { seedExamples } from './examples.js';
 import { defaultDataDir, DEFAULT_LISTEN } from './paths.js';
 
 function banner(url: string, kubeconfig: string, detached: boolean, lab: string | undefined): string {
@@ -92,7 +93,8 @@ export function upCommand(): Command {
           await stopPid(server.pid!);
           throw e;
         }
-        labLine = `${plan.nodes.length} nodes (${plan.nodes.map((n) => n.name).join(', ')}) as network namespaces ${plan.prefix}*; virtnet lab status`;
+        const seeded = await seedExamples(join(data, 'kubeconfig'));
+        labLine = `${seeded ? `${seeded}; ` : ''}${plan.nodes.length} nodes (${plan.nodes.map((n) => n.name).join(', ')}) as network namespaces ${plan.prefix}*; virtnet lab status`;
       }
       console.log(banner(m[1]!, join(data, 'kubeconfig'), Boolean(o.detach), labLine));
       if (o.detach) return;

@@ -1,6 +1,8 @@
-// One node agent per lab node, started inside the node's network namespace (`ip netns exec`), so the
-// lab's teardown, which stops every process in its namespaces, stops them too. Agents reach the API
-// through the server's unix socket in the data directory.
+// One node agent per lab node, started inside the node's network namespace, so the lab's teardown, which
+// stops every process in its namespaces, stops them too. Agents reach the API through the server's unix
+// socket in the data directory. `nsenter --net` rather than `ip netns exec`: the latter also gives the
+// process a private (slave) mount namespace, and the namespaces an agent then creates for VMs
+// (`ip netns add` bind-mounts them under /run/netns) would be invisible to every other process.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +21,10 @@ export function agentLogFile(plan: LabPlan, node: string): string {
 /** The agent's command line for one node (pure; `virtnetBin` is bin/virtnet.js). */
 export function agentArgv(plan: LabPlan, node: LabPlan['nodes'][number], virtnetBin: string, nodePath = process.execPath): string[] {
   return [
-    'netns', 'exec', node.netns, nodePath, virtnetBin, 'agent',
+    `--net=/run/netns/${node.netns}`, '--', nodePath, virtnetBin, 'agent',
     '--node', node.name, '--netns', node.netns, '--data', plan.dataDir,
     '--labels', JSON.stringify(node.labels), '--address', node.address, '--api-address', plan.controlPlane.address,
+    '--vm-prefix', plan.prefix,
   ];
 }
 
@@ -30,7 +33,7 @@ export function startAgents(plan: LabPlan, virtnetBin: string): StartedAgent[] {
   for (const node of plan.nodes) {
     const log = agentLogFile(plan, node.name);
     const fd = openSync(log, 'a');
-    const child = spawn('ip', agentArgv(plan, node, virtnetBin), { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn('nsenter', agentArgv(plan, node, virtnetBin), { detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     child.unref();
     out.push({ node: node.name, pid: child.pid ?? -1, log });

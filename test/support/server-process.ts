@@ -165,7 +165,8 @@ export class ServerProcess {
 
   async stop(): Promise<void> {
     await this.kill('SIGTERM');
-    rmSync(this.dataDir, { recursive: true, force: true });
+    // VIRTNET_KEEP_TEST_DATA=1 keeps the logs of a failed run for a look afterwards.
+    if (process.env.VIRTNET_KEEP_TEST_DATA !== '1') rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 

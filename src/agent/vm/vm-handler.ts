@@ -12,6 +12,8 @@ import { BRIDGE_RESOURCE_PREFIX } from '../../common/kubevirt/cni-config.js';
 
 export const VMI_FINALIZER = 'foregroundDeleteVirtualMachine';
 export const STATE_ANNOTATION = 'virtnet.io/runtime-state';
+export const PREFIX_ANNOTATION = 'virtnet.io/runtime-prefix';
+export const CONSOLE_SOCKET_ANNOTATION = 'virtnet.io/console-socket';
 
 interface Condition { type: string; status: string; reason?: string; message?: string; lastProbeTime?: null; lastTransitionTime?: string }
 interface VmiStatusIface { name?: string; mac?: string; interfaceName?: string; ipAddress?: string; ipAddresses?: string[]; infoSource?: string; queueCount?: number; linkState?: string; podInterfaceName?: string }
@@ -24,6 +26,8 @@ export interface VmHandlerOptions {
   plumbing: VmPlumbing;
   /** Where runtimes keep state, reported on the VMI for `virtnet vm exec|console` on this host. */
   stateRoots: Partial<Record<'qemu' | 'netns', string>>;
+  /** The runtimes' netnsPrefix, reported on the VMI with the state root. */
+  runtimePrefix: string;
   log: (m: string) => void;
   /** How often a running VMI's guest is asked for its interfaces (faster until every NIC has an address). */
   pollMs?: number;
@@ -188,10 +192,11 @@ export class VmHandler {
       const fresh = this.vmis.get(key) ?? vmi;
       const st = (fresh.status ?? {}) as VmiStatus;
       await this.patchVmi(fresh, {
-        metadata: { annotations: { [RUNTIME_ANNOTATION]: runtime.kind, [STATE_ANNOTATION]: this.opts.stateRoots[runtime.kind] ?? '' } },
+        metadata: { annotations: { [RUNTIME_ANNOTATION]: runtime.kind, [STATE_ANNOTATION]: this.opts.stateRoots[runtime.kind] ?? '',
+          [PREFIX_ANNOTATION]: this.opts.runtimePrefix, [CONSOLE_SOCKET_ANNOTATION]: runtime.consoleSocket(plan.id) } },
         status: {
           phase: 'Running',
-          interfaces: this.domainInterfaces(fresh, launcher.nics),
+          interfaces: this.domainInterfaces(fresh, launcher.nics, nics.map((n) => n.planned.binding === 'masquerade')),
           conditions: conds(st.conditions, [
             { type: 'Ready', status: 'True' },
             { type: 'Synchronized', status: 'True' },
@@ -207,10 +212,10 @@ export class VmHandler {
   }
 
   /** The interfaces as the domain knows them, before the guest reports: name, MAC, pod IP for masquerade. */
-  private domainInterfaces(vmi: KubeObject, nics: NicLaunch[]): VmiStatusIface[] {
+  private domainInterfaces(vmi: KubeObject, nics: NicLaunch[], masquerade: boolean[]): VmiStatusIface[] {
     const podIp = vmi.metadata.annotations?.[POD_IP_ANNOTATION];
-    return nics.map((n) => {
-      const masq = n.ip.mode === 'static' && n.ip.cidr.startsWith('10.0.2.');
+    return nics.map((n, i) => {
+      const masq = masquerade[i] === true;
       return {
         name: n.name, mac: n.mac, infoSource: 'domain', queueCount: 1, linkState: 'up',
         ...(masq && podIp ? { ipAddress: podIp, ipAddresses: [podIp], podInterfaceName: 'eth0' } : {}),
@@ -231,7 +236,17 @@ export class VmHandler {
         conditions: conds(st.conditions, [{ type: 'Ready', status: 'False', reason: 'GuestNotRunning', message: state.exitReason ?? 'Guest VM is not running' }], kubeTime()) } });
       return;
     }
-    await this.hotplug(vmi, runtime);
+    try {
+      await this.hotplug(vmi, runtime);
+    } catch (e) {
+      // The VM keeps running without the NIC; the VMI (and through it the VM's Failure condition) says why.
+      const message = `hot plug: ${(e as Error).message}`;
+      if (st.conditions?.find((c) => c.type === 'Synchronized')?.message !== message) {
+        this.opts.log(`vmi ${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}: ${message}`);
+        await this.patchVmi(vmi, { status: { conditions: conds(st.conditions, [{ type: 'Synchronized', status: 'False', reason: 'HotplugFailed', message }], kubeTime()) } });
+      }
+      return { requeueAfter: 5000 };
+    }
     let guest: GuestInterface[] | undefined;
     try {
       guest = await runtime.guestInterfaces(id);
@@ -274,6 +289,7 @@ export class VmHandler {
     if (missing.length === 0) return;
     const nads = new Map(this.nads.list().map((n) => [`${n.metadata.namespace ?? ''}/${n.metadata.name ?? ''}`, n]));
     const added: NicLaunch[] = [];
+    const masq: boolean[] = [];
     let index = have.size;
     for (const m of missing) {
       const planned = planNic(vmi, m, nads);
@@ -281,10 +297,11 @@ export class VmHandler {
       const nic = await this.opts.plumbing.addLauncherNic(vmiRuntimeId(vmi), ln!, index++, runtime.kind === 'qemu');
       await runtime.hotplugNic(vmiRuntimeId(vmi), nic);
       added.push(nic);
+      masq.push(planned.binding === 'masquerade');
       this.opts.log(`vmi ${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}: hot-plugged ${m.name}`);
     }
-    const ifaces = [...(st.interfaces ?? []), ...this.domainInterfaces(vmi, added)];
-    await this.patchVmi(vmi, { status: { interfaces: ifaces } });
+    const ifaces = [...(st.interfaces ?? []), ...this.domainInterfaces(vmi, added, masq)];
+    await this.patchVmi(vmi, { status: { interfaces: ifaces, conditions: conds(st.conditions, [{ type: 'Synchronized', status: 'True' }], kubeTime()) } });
     (vmi.status as VmiStatus).interfaces = ifaces;
   }
 
