@@ -3,7 +3,7 @@
 import type { KindDef } from '../apis/kind.js';
 import { pruneUnknownFields, validateSchema, applySchemaDefaults } from '../apis/schema-validate.js';
 import { validateObjectName, validateLabels, validateAnnotations } from '../common/names.js';
-import { badRequest, invalid, type FieldError } from '../common/status-error.js';
+import { badRequest, invalid, StatusError, type FieldError, type StatusCause } from '../common/status-error.js';
 import { isPlainObject, type KubeObject } from '../common/object.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -73,4 +73,48 @@ export function validateForStore(def: KindDef, obj: KubeObject, old: KubeObject 
   errs.push(...validateSchema(def, obj));
   if (def.validate) errs.push(...def.validate(obj, old));
   if (errs.length > 0) throw invalid(def.group, def.kind, name, errs);
+}
+
+/**
+ * The error kube-apiserver makes of a webhook's denial (webhookerrors.ToStatusErr): the webhook's own Status
+ * with its message prefixed. KubeVirt's webhooks answer 422 Invalid, one cause per broken rule, and join
+ * the causes' messages with ", " (pkg/util/webhooks ToAdmissionResponse).
+ */
+export function webhookDenied(webhook: string, causes: StatusCause[]): StatusError {
+  return new StatusError(422, 'Invalid', `admission webhook "${webhook}" denied the request: ${causes.map((c) => c.message).join(', ')}`, { causes });
+}
+
+/** The kind's validating webhooks, run once the server's own validation passed (as kube-apiserver orders them). */
+export function runValidatingWebhooks(def: KindDef, obj: KubeObject, old: KubeObject | undefined): void {
+  const op = old ? 'UPDATE' : 'CREATE';
+  for (const wh of def.validatingWebhooks ?? []) {
+    if (!wh.operations.includes(op)) continue;
+    const causes = wh.validate(obj, old);
+    if (causes.length > 0) throw webhookDenied(wh.name, causes);
+  }
+}
+
+/**
+ * A mutating admission step the server runs itself (upstream: a mutating webhook, e.g. kubemacpool's). It
+ * runs after defaults and before validation, may change `obj`, reject with a StatusError, and reserve what
+ * it handed out until the write is decided.
+ */
+export interface MutatingAdmission {
+  admit(req: MutatingRequest): AdmissionHold | undefined;
+}
+
+export interface MutatingRequest {
+  def: KindDef;
+  /** The object about to be stored; mutate in place. */
+  obj: KubeObject;
+  /** The stored object on update; undefined on create. */
+  old: KubeObject | undefined;
+  /** Nothing will be stored: reserve nothing. */
+  dryRun: boolean;
+}
+
+/** What a mutating step reserved for one write in flight. */
+export interface AdmissionHold {
+  /** Called exactly once: the write committed at revision `rv`, or (no rv) it did not happen. */
+  settle(rv?: number): void;
 }

@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { KindDef } from '../apis/kind.js';
 import { StoreError, type Store, type StoredObject } from './storage/store.js';
 import { objectKey, collectionPrefix } from './request-info.js';
-import { decodeObject, applyDefaults, validateForStore, type FieldValidation } from './admission.js';
+import {
+  decodeObject, applyDefaults, validateForStore, runValidatingWebhooks, type AdmissionHold, type FieldValidation,
+  type MutatingAdmission,
+} from './admission.js';
 import {
   alreadyExists, badRequest, conflict, forbidden, internalError, invalid, notFound, OBJECT_MODIFIED,
 } from '../common/status-error.js';
@@ -41,11 +44,19 @@ export interface DeleteOptions {
 
 export type Mutation = (current: KubeObject) => KubeObject;
 
+/** An admitted object and how to release what mutating admission reserved for it (see AdmissionHold). */
+interface Admitted {
+  object: KubeObject;
+  settle: (rv?: number) => void;
+}
+
+const revisionOf = (o: KubeObject): number => Number(o.metadata.resourceVersion);
+
 const MAX_UPDATE_RETRIES = 16;
 const NS_DEF_KEY = objectKey('', 'namespaces', undefined, '');
 
 export class ResourceService {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store, private readonly mutators: readonly MutatingAdmission[] = []) {}
 
   key(def: KindDef, namespace: string | undefined, name: string): string {
     return objectKey(def.group, def.plural, def.namespaced ? namespace : undefined, name);
@@ -102,21 +113,24 @@ export class ResourceService {
     }
     const name = meta.name;
     await this.checkNamespace(def, meta.namespace, name);
-    const prepared = this.prepareCreate(def, obj, opts);
+    const { object: prepared, settle } = this.prepareCreate(def, obj, opts);
     if (opts.dryRun) {
+      settle();
       if (await this.store.get(this.key(def, meta.namespace, name))) throw alreadyExists(def.group, def.plural, name);
       return { object: this.view(def, prepared, opts.version), code: 201, warnings };
     }
     try {
-      const stored = await this.store.create(this.key(def, meta.namespace, name), prepared);
-      return { object: this.view(def, stored.object, opts.version), code: 201, warnings };
+      const created = await this.store.create(this.key(def, meta.namespace, name), prepared);
+      settle(created.rv);
+      return { object: this.view(def, created.object, opts.version), code: 201, warnings };
     } catch (e) {
+      settle();
       if (e instanceof StoreError && e.code === 'KeyExists') throw alreadyExists(def.group, def.plural, name);
       throw e;
     }
   }
 
-  private prepareCreate(def: KindDef, obj: KubeObject, opts: WriteOptions): KubeObject {
+  private prepareCreate(def: KindDef, obj: KubeObject, opts: WriteOptions): Admitted {
     const meta = obj.metadata;
     meta.uid = randomUUID();
     meta.creationTimestamp = kubeTime();
@@ -126,12 +140,39 @@ export class ResourceService {
     delete meta.deletionGracePeriodSeconds;
     if (def.subresources.status) delete obj.status;
     applyDefaults(def, obj, 'create');
-    validateForStore(def, obj, undefined);
+    const settle = this.mutate(def, obj, undefined, opts);
+    try {
+      validateForStore(def, obj, undefined);
+      runValidatingWebhooks(def, obj, undefined);
+    } catch (e) {
+      settle();
+      throw e;
+    }
     obj.apiVersion = storageApiVersion(def);
     const mf = recordUpdate(undefined, undefined, stripManaged(obj), this.manager(opts), requestApiVersion(def, opts.version), kubeTime(), undefined, def.strategicMerge);
     if (mf.length > 0) meta.managedFields = mf;
     else delete meta.managedFields;
-    return obj;
+    return { object: obj, settle };
+  }
+
+  /** Runs the mutating admission steps; the returned function releases their holds (once). */
+  private mutate(def: KindDef, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): (rv?: number) => void {
+    const holds: AdmissionHold[] = [];
+    try {
+      for (const m of this.mutators) {
+        const h = m.admit({ def, obj, old, dryRun: opts.dryRun });
+        if (h) holds.push(h);
+      }
+    } catch (e) {
+      for (const h of holds) h.settle();
+      throw e;
+    }
+    let done = false;
+    return (rv) => {
+      if (done) return;
+      done = true;
+      for (const h of holds) h.settle(rv);
+    };
   }
 
   /** PUT: replace the object (or its status). A resourceVersion in the body is a precondition. */
@@ -167,15 +208,21 @@ export class ResourceService {
       if (mutated.metadata.resourceVersion !== undefined && mutated.metadata.resourceVersion !== '' && mutated.metadata.resourceVersion !== String(cur.rv)) {
         throw conflict(def.group, def.plural, name, OBJECT_MODIFIED);
       }
-      const next = this.prepareUpdate(def, old, mutated, opts, subresource, 'Update');
+      const { object: next, settle } = this.prepareUpdate(def, old, mutated, opts, subresource, 'Update');
       if (deepEqual(withoutRv(next), withoutRv(old))) {
+        settle();
         return { object: this.view(def, old, opts.version), code: 200, warnings: [] };
       }
-      if (opts.dryRun) return { object: this.view(def, next, opts.version), code: 200, warnings: [] };
+      if (opts.dryRun) {
+        settle();
+        return { object: this.view(def, next, opts.version), code: 200, warnings: [] };
+      }
       try {
-        const stored = await this.finishWrite(def, key, next, cur.rv);
-        return { object: this.view(def, stored, opts.version), code: 200, warnings: [] };
+        const written = await this.finishWrite(def, key, next, cur.rv);
+        settle(revisionOf(written));
+        return { object: this.view(def, written, opts.version), code: 200, warnings: [] };
       } catch (e) {
+        settle();
         if (e instanceof StoreError && e.code === 'Conflict') {
           if (precondition !== undefined && precondition !== '') throw conflict(def.group, def.plural, name, OBJECT_MODIFIED);
           continue;
@@ -197,7 +244,7 @@ export class ResourceService {
   }
 
   private prepareUpdate(def: KindDef, old: KubeObject, mutated: KubeObject, opts: WriteOptions, subresource: string | undefined,
-    operation: 'Update' | 'Apply'): KubeObject {
+    operation: 'Update' | 'Apply'): Admitted {
     let next: KubeObject;
     if (subresource === 'status') {
       if (!def.subresources.status) throw notFound(def.group, def.plural + '/status', old.metadata.name ?? '');
@@ -234,16 +281,27 @@ export class ResourceService {
     next.apiVersion = storageApiVersion(def);
     next.kind = def.kind;
     applyDefaults(def, next, 'update');
+    // Status writes carry the stored spec: nothing for mutating admission or webhooks to look at.
+    const mainResource = subresource === undefined;
+    const settle = mainResource ? this.mutate(def, next, old, opts) : () => undefined;
     m.generation = o.generation ?? 1;
-    if (!deepEqual(specOf(next), specOf(old))) m.generation += 1;
-    validateForStore(def, next, old);
+    const specChanged = !deepEqual(specOf(next), specOf(old));
+    if (specChanged) m.generation += 1;
+    try {
+      validateForStore(def, next, old);
+      // Only when the spec changes, so an object admitted before a rule existed keeps taking metadata writes.
+      if (mainResource && specChanged) runValidatingWebhooks(def, next, old);
+    } catch (e) {
+      settle();
+      throw e;
+    }
     if (operation === 'Update') {
       const base = managedFieldsBase(o.managedFields, m.managedFields);
       const mf = recordUpdate(base, stripManaged(old), stripManaged(next), this.manager(opts), requestApiVersion(def, opts.version), kubeTime(), subresource, def.strategicMerge);
       if (mf.length > 0) m.managedFields = mf;
       else delete m.managedFields;
     }
-    return next;
+    return { object: next, settle };
   }
 
   /** Server-side apply (PATCH application/apply-patch+yaml): creates the object when absent. */
@@ -267,13 +325,18 @@ export class ResourceService {
         const obj = r.object;
         obj.metadata.name = name;
         if (def.namespaced && namespace !== undefined) obj.metadata.namespace = namespace;
-        const prepared = this.prepareCreate(def, obj, opts);
+        const { object: prepared, settle } = this.prepareCreate(def, obj, opts);
         prepared.metadata.managedFields = r.managedFields;
-        if (opts.dryRun) return { object: this.view(def, prepared, opts.version), code: 201, warnings };
+        if (opts.dryRun) {
+          settle();
+          return { object: this.view(def, prepared, opts.version), code: 201, warnings };
+        }
         try {
-          const stored = await this.store.create(key, prepared);
-          return { object: this.view(def, stored.object, opts.version), code: 201, warnings };
+          const created = await this.store.create(key, prepared);
+          settle(created.rv);
+          return { object: this.view(def, created.object, opts.version), code: 201, warnings };
         } catch (e) {
+          settle();
           if (e instanceof StoreError && e.code === 'KeyExists') continue;
           throw e;
         }
@@ -284,15 +347,20 @@ export class ResourceService {
       }
       const old = cur.object;
       const r = serverSideApply(clone(old), applied, manager, force, apiVersion, kubeTime(), subresource, def.strategicMerge);
-      const next = this.prepareUpdate(def, old, r.object, opts, subresource, 'Apply');
+      const { object: next, settle } = this.prepareUpdate(def, old, r.object, opts, subresource, 'Apply');
       if (r.managedFields.length > 0) next.metadata.managedFields = r.managedFields;
       else delete next.metadata.managedFields;
-      if (deepEqual(next, old)) return { object: this.view(def, old, opts.version), code: 200, warnings };
-      if (opts.dryRun) return { object: this.view(def, next, opts.version), code: 200, warnings };
+      const unchanged = deepEqual(next, old);
+      if (unchanged || opts.dryRun) {
+        settle();
+        return { object: this.view(def, unchanged ? old : next, opts.version), code: 200, warnings };
+      }
       try {
-        const stored = await this.finishWrite(def, key, next, cur.rv);
-        return { object: this.view(def, stored, opts.version), code: 200, warnings };
+        const written = await this.finishWrite(def, key, next, cur.rv);
+        settle(revisionOf(written));
+        return { object: this.view(def, written, opts.version), code: 200, warnings };
       } catch (e) {
+        settle();
         if (e instanceof StoreError && e.code === 'Conflict') continue;
         throw e;
       }

@@ -26,6 +26,8 @@ import { pathNotFound, unauthorized } from '../common/status-error.js';
 import { GarbageCollector } from './lifecycle/garbage-collector.js';
 import { NamespaceLifecycle } from './lifecycle/namespace-lifecycle.js';
 import { ensureDefaultNamespaces } from './lifecycle/bootstrap.js';
+import type { MutatingAdmission } from './admission.js';
+import { ensureMacRange, MacPoolAdmission, parseMacRangeFlag } from './macpool/index.js';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -50,6 +52,8 @@ export interface ApiServerOptions {
    * node agents run inside their nodes' namespaces), unlike the loopback address.
    */
   socketPath?: string;
+  /** The MAC pool's range, `START-END` (`--mac-range`); unset: the one this data directory keeps, else a random one. */
+  macRange?: string;
 }
 
 export interface RunningServer {
@@ -69,13 +73,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openSqliteStore({ path: join(opts.dataDir, 'store.db'), ...(opts.retainEvents !== undefined ? { retainEvents: opts.retainEvents } : {}) });
   const index = new KindIndex(allKinds);
-  const service = new ResourceService(store);
+  // Filled below, once the MAC pool's range is settled (which itself writes through the service).
+  const mutators: MutatingAdmission[] = [];
+  const service = new ResourceService(store, mutators);
   const openapi = new OpenApiCache(index);
   const authn = new TokenAuthenticator(join(opts.dataDir, 'tokens.csv'));
   const adminToken = authn.ensureUser('admin', ['system:masters']);
   const ctx: HandlerContext = { index, store, service };
 
   await ensureDefaultNamespaces(index, service);
+  const macPool = await MacPoolAdmission.start(store, await ensureMacRange(index, service, opts.macRange === undefined ? undefined : parseMacRangeFlag(opts.macRange)));
+  mutators.push(macPool);
   const gc = new GarbageCollector(index, store, service);
   const nsl = new NamespaceLifecycle(index, store, service);
   await gc.start();
@@ -173,6 +181,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
     async close() {
       gc.stop();
       nsl.stop();
+      macPool.stop();
       await Promise.all([server, ...(unixServer ? [unixServer] : [])].map((srv) => new Promise<void>((resolve) => {
         srv.close(() => resolve());
         for (const s of sockets) s.destroy();

@@ -1,7 +1,7 @@
 // One API kind, defined once: its schema gives the static type, validation, defaults and OpenAPI.
 import type { TSchema } from '@sinclair/typebox';
 import type { KubeObject } from '../common/object.js';
-import type { FieldError } from '../common/status-error.js';
+import type { FieldError, StatusCause } from '../common/status-error.js';
 
 export interface PrinterColumn {
   /** Column header as the upstream CRD's additionalPrinterColumns (or the built-in printer) names it. */
@@ -36,6 +36,18 @@ export interface FieldSelectorDef {
   value: (obj: KubeObject) => string | undefined;
 }
 
+/**
+ * A validating admission webhook upstream registers for a kind (KubeVirt's virt-api). It sees main-resource
+ * writes that passed the server's own validation; a denial is a 422 reading
+ * `admission webhook "<name>" denied the request: <the causes' messages, comma-joined>`.
+ */
+export interface ValidatingWebhook {
+  name: string;
+  operations: ReadonlyArray<'CREATE' | 'UPDATE'>;
+  /** Causes in upstream words; `old` is undefined on create. */
+  validate: (obj: KubeObject, old: KubeObject | undefined) => StatusCause[];
+}
+
 export interface KindDef {
   group: string; // '' for the core group
   /** Served versions in preference order; the first is the storage and preferred version. */
@@ -66,6 +78,8 @@ export interface KindDef {
   defaults?: (obj: KubeObject) => void;
   /** Kind-specific validation beyond the schema; returns field errors in upstream words. */
   validate?: (obj: KubeObject, old: KubeObject | undefined) => FieldError[];
+  /** Webhooks that validate this kind after `validate` passed, in order. */
+  validatingWebhooks?: ValidatingWebhook[];
   /** Name validation: `subdomain` (DNS-1123 subdomain, most kinds), `label` (Namespace…), `path` (path segment only). */
   nameRule: 'subdomain' | 'label' | 'path';
 }

@@ -15,11 +15,12 @@ export function serveCommand(): Command {
     .option('--no-controllers', 'serve the API only, without the cluster controllers')
     .option('--node-grace-period-ms <n>', 'a node whose Lease is older than this turns Ready=Unknown', '10000')
     .option('--nad-global-namespaces <list>', 'comma-separated namespaces whose NetworkAttachmentDefinitions every namespace may use (Multus globalNamespaces)', 'default')
-    .action(async (o: { listen: string; data: string; eventHistory: string; controllers: boolean; nodeGracePeriodMs: string; nadGlobalNamespaces: string }) => {
+    .option('--mac-range <start-end>', 'MAC pool range for VM interfaces, e.g. 02:00:00:00:00:00-02:00:00:ff:ff:ff (default: the range this data directory keeps, else a random 02:XX:XX:00:00:00-02:XX:XX:ff:ff:ff)')
+    .action(async (o: { listen: string; data: string; eventHistory: string; controllers: boolean; nodeGracePeriodMs: string; nadGlobalNamespaces: string; macRange?: string }) => {
       const { host, port } = parseListen(o.listen);
       const retainEvents = Number(o.eventHistory);
       if (!Number.isInteger(retainEvents) || retainEvents < 0) throw new Error(`--event-history must be a whole number, got ${JSON.stringify(o.eventHistory)}`);
-      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents, socketPath: join(o.data, 'api.sock') });
+      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents, socketPath: join(o.data, 'api.sock'), ...(o.macRange !== undefined ? { macRange: o.macRange } : {}) });
       const controllers = o.controllers ? await startControllers(ApiClient.fromKubeconfig(srv.kubeconfigPath, 'virtnet-controller-manager'), { nodeGracePeriodMs: Number(o.nodeGracePeriodMs), nadGlobalNamespaces: o.nadGlobalNamespaces.split(',').map((x) => x.trim()).filter(Boolean) }) : undefined;
       // Tests and `virtnet up -d` wait for this line.
       console.log(`virtnet API server listening on ${srv.url}`);

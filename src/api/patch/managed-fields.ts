@@ -678,11 +678,11 @@ function mergeAssociative(live: unknown[], liveKeys: string[], cfg: unknown[], c
 
 /**
  * Remove from `obj` what `rm` (fields the applier applied before, no longer applies, and nobody else
- * owns) names. Maps and lists emptied by the pruning go too; a list item or map named by `rm` is
- * dropped whole unless another manager (`others`) owns something inside it, in which case only its
- * removable fields go (never a list item's key).
+ * owns) names. Maps and lists emptied by the pruning go too, unless the config still has them (`keep`,
+ * the applied set); a list item or map named by `rm` is dropped whole unless another manager (`others`)
+ * owns something inside it, in which case only its removable fields go (never a list item's key).
  */
-function pruneMap(obj: Obj, rm: FNode, others: FNode | undefined, rp: string, ctx: Ctx, protect?: string): void {
+function pruneMap(obj: Obj, rm: FNode, others: FNode | undefined, rp: string, ctx: Ctx, protect?: string, keep?: FNode): void {
   if (!rm.c) return;
   for (const [k, rc] of rm.c) {
     if (!k.startsWith('f:')) continue;
@@ -690,6 +690,7 @@ function pruneMap(obj: Obj, rm: FNode, others: FNode | undefined, rp: string, ct
     if (key === protect || !hasOwn(obj, key)) continue;
     const cp = childPath(rp, key);
     const oc = others?.c?.get(k);
+    const kc = keep?.c?.get(k);
     const v = obj[key];
     if (rc.m && isEmpty(oc)) {
       delete obj[key];
@@ -698,11 +699,11 @@ function pruneMap(obj: Obj, rm: FNode, others: FNode | undefined, rp: string, ct
     if (!hasChildren(rc)) continue;
     if (isPlainObject(v)) {
       const before = Object.keys(v).length;
-      pruneMap(v, rc, oc, cp, ctx);
-      if (before > 0 && Object.keys(v).length === 0) delete obj[key];
+      pruneMap(v, rc, oc, cp, ctx, undefined, kc);
+      if (before > 0 && Object.keys(v).length === 0 && !kc) delete obj[key];
     } else if (Array.isArray(v)) {
       const kept = pruneList(v, rc, oc, cp, ctx);
-      if (kept.length === 0 && v.length > 0) delete obj[key];
+      if (kept.length === 0 && v.length > 0 && !kc) delete obj[key];
       else if (kept !== v) setOwn(obj, key, kept);
     }
   }
@@ -822,7 +823,7 @@ export function applyPatch(
     if (toRemove) toRemove = difference(toRemove, others);
     if (toRemove) {
       merged = copyAlong(merged, toRemove) as Obj;
-      pruneMap(merged, toRemove, others, '', ctx);
+      pruneMap(merged, toRemove, others, '', ctx, undefined, withInteriorMembers(appliedSet));
     }
   }
 

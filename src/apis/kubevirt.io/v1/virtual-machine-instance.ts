@@ -4,13 +4,14 @@
 import type { Static } from '@sinclair/typebox';
 import type { KindDef } from '../../kind.js';
 import type { KubeObject } from '../../../common/object.js';
-import { isPlainObject } from '../../../common/object.js';
 import {
   arr, dateTime, int32, int64, obj, opt, preserveObject, str, stringList, stringMap,
 } from '../../field-types.js';
 import { kindSchema, status } from '../../meta.js';
 import { AGE_COLUMN } from '../../printer-columns.js';
 import { kubevirtConditions, migrationState, vmiSpec } from './vmi-spec.js';
+import { addDefaultPodNetwork } from './default-network.js';
+import { vmiCreateValidatingWebhook } from './vm-admission.js';
 
 export const vmiInterfaceStatus = obj({
   infoSource: opt(str('Specifies the origin of the interface data collected. values: domain, guest-agent, multus-status.')),
@@ -63,24 +64,9 @@ export const vmiSchema = kindSchema('VirtualMachineInstance is *the* VirtualMach
 
 export type VirtualMachineInstance = Static<typeof vmiSchema>;
 
-/** HCO registers masquerade as the default binding of the pod network (upstream KubeVirt: bridge). */
-export const DEFAULT_POD_INTERFACE_BINDING = 'masquerade';
-
-/**
- * The VMI mutating webhook's default network (pkg/network/vmispec/defaults.go): no interfaces, no
- * networks and autoattachPodInterface not false ⇒ network `default` on the pod network with an
- * interface of the cluster's default binding.
- */
+/** The VMI mutating webhook's default network on create (pkg/network/vmispec/defaults.go). */
 export function defaultPodNetwork(o: KubeObject): void {
-  const spec = o['spec'];
-  if (!isPlainObject(spec) || !isPlainObject(spec['domain'])) return;
-  const devices = spec['domain']['devices'];
-  if (!isPlainObject(devices) || devices['autoattachPodInterface'] === false) return;
-  const ifaces = devices['interfaces'];
-  const nets = spec['networks'];
-  if ((Array.isArray(ifaces) && ifaces.length > 0) || (Array.isArray(nets) && nets.length > 0)) return;
-  devices['interfaces'] = [{ name: 'default', [DEFAULT_POD_INTERFACE_BINDING]: {} }];
-  spec['networks'] = [{ name: 'default', pod: {} }];
+  addDefaultPodNetwork(o['spec']);
 }
 
 export const vmiKind: KindDef = {
@@ -107,5 +93,6 @@ export const vmiKind: KindDef = {
   ],
   fieldSelectors: [],
   defaults: defaultPodNetwork,
+  validatingWebhooks: [vmiCreateValidatingWebhook],
   nameRule: 'subdomain',
 };

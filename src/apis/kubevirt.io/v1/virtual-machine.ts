@@ -9,6 +9,8 @@ import { embeddedObjectMeta, kindSchema, spec, status } from '../../meta.js';
 import { AGE_COLUMN } from '../../printer-columns.js';
 import { dataVolumeSpec } from '../../cdi.kubevirt.io/v1beta1/data-volume.js';
 import { kubevirtConditions, vmiSpec } from './vmi-spec.js';
+import { addDefaultPodNetwork } from './default-network.js';
+import { vmValidatingWebhook } from './vm-admission.js';
 
 export const vmSchema = kindSchema('VirtualMachine handles the VirtualMachines that are not running or are in a stopped state The VirtualMachine contains the template to create the VirtualMachineInstance. It also mirrors the running state of the created VirtualMachineInstance in its status.', {
   spec: spec({
@@ -81,6 +83,12 @@ export function defaultVMTemplate(o: KubeObject): void {
   else if (machine['type'] === undefined || machine['type'] === '') machine['type'] = DEFAULT_MACHINE_TYPE;
 }
 
+/** The default network on create, in the template (HCO's masquerade default, see default-network.ts). */
+export function defaultVMNetwork(o: KubeObject): void {
+  const tmpl = isPlainObject(o['spec']) ? o['spec']['template'] : undefined;
+  if (isPlainObject(tmpl)) addDefaultPodNetwork(tmpl['spec']);
+}
+
 export const vmKind: KindDef = {
   group: 'kubevirt.io',
   versions: ['v1'],
@@ -102,5 +110,7 @@ export const vmKind: KindDef = {
   fieldSelectors: [],
   // virt-api mutates VMs on create and update alike.
   normalize: defaultVMTemplate,
+  defaults: defaultVMNetwork,
+  validatingWebhooks: [vmValidatingWebhook],
   nameRule: 'subdomain',
 };
