@@ -19,7 +19,7 @@ describe('virtnet CLI', () => {
   it('up -d starts the server, prints the banner, and down stops it', () => {
     const up = virtnet(['up', '-d', '--listen', '127.0.0.1:0', '--data', data, '--nodes', '1', '--baremetal', '1']);
     assert.equal(up.status, 0, up.stderr);
-    assert.match(up.stdout, /lab:\s+2 nodes \(worker-0, metal-0\)/);
+    assert.match(up.stdout, /lab:\s+project vmexamples-user1 with VMs fedora01, fedora02 \(stopped\); 2 nodes \(worker-0, metal-0\)/);
     assert.match(up.stdout, /API server:\s+https:\/\/127\.0\.0\.1:\d+/);
     assert.match(up.stdout, new RegExp(`kubeconfig:\\s+${join(data, 'kubeconfig')}`));
     assert.match(up.stdout, /stop with:\s+make down/);

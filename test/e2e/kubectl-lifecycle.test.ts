@@ -6,7 +6,8 @@ import { ServerProcess, until } from '../support/server-process.js';
 describe('object lifecycle through kubectl', () => {
   let s: ServerProcess;
   before(async () => {
-    s = await ServerProcess.start();
+    // API semantics only: without controllers, no VM controller rewrites the status this test sets.
+    s = await ServerProcess.start(undefined, ['--no-controllers']);
     s.kubectlOk(['create', 'namespace', 'life']);
   });
   after(async () => {

@@ -1,0 +1,102 @@
+// The guide's step 6 with real VMs (qemu runtime): the workshop's fedora01/fedora02, the NAD flatnetwork
+// on br-flat, a bridge NIC added to both, both started: each second NIC holds an address from the fabric's
+// dnsmasq (its lease file shows it), the VMI shows it (from the guest agent), `virtnet vm exec fedora01 --
+// ping` reaches fedora02, the serial console answers with a login prompt; the VMs run on the bare-metal
+// nodes only.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ServerProcess, until, repoRoot } from '../support/server-process.js';
+import { ApiClient, R } from '../../src/client/index.js';
+import type { KubeObject } from '../../src/common/object.js';
+import { exampleObjects } from '../../src/lab/example-vms.js';
+
+const id = `q${process.pid % 100000}`;
+
+function virtnet(args: string[], timeout = 120_000): { code: number; out: string; stdout: string } {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'virtnet.js'), ...args], { encoding: 'utf8', timeout });
+  return { code: r.status ?? -1, out: (r.stdout ?? '') + (r.stderr ?? ''), stdout: r.stdout ?? '' };
+}
+
+interface Iface { name?: string; mac?: string; ipAddress?: string; infoSource?: string; interfaceName?: string }
+const ifaces = (vmi: KubeObject | undefined): Iface[] => ((vmi?.status as { interfaces?: Iface[] } | undefined)?.interfaces ?? []);
+
+const NAD = `apiVersion: k8s.cni.cncf.io/v1
+kind: NetworkAttachmentDefinition
+metadata:
+  name: flatnetwork
+  namespace: vmexamples-user1
+  annotations:
+    description: CNV Linux Bridge
+    k8s.v1.cni.cncf.io/resourceName: bridge.network.kubevirt.io/br-flat
+spec:
+  config: '{"cniVersion":"0.3.1","name":"flatnetwork","type":"bridge","bridge":"br-flat","ipam":{},"macspoofchk":true,"preserveDefaultVlan":false}'
+`;
+
+describe("the guide's step 6 with real VMs (qemu)", () => {
+  let s: ServerProcess;
+  let c: ApiClient;
+  const { namespace: NS, vms } = exampleObjects('user1');
+
+  before(async () => {
+    s = await ServerProcess.start();
+    c = ApiClient.fromKubeconfig(s.kubeconfig, 'virtnet-test');
+    const up = virtnet(['lab', 'up', '--data', s.dataDir, '--id', id]);
+    assert.equal(up.code, 0, up.out);
+    await until(async () => (await c.list(R.node)).items.filter((n) => (n.status as { allocatable?: Record<string, string> } | undefined)?.allocatable?.['bridge.network.kubevirt.io/br-flat']).length === 2,
+      'both bare-metal nodes to report br-flat', 30_000);
+    await c.create(R.namespace, undefined, { metadata: { name: NS } });
+    for (const vm of vms) await c.create(R.vm, NS, vm);
+  });
+  after(async () => {
+    const down = virtnet(['lab', 'down', '--data', s.dataDir, '--id', id]);
+    c?.close();
+    await s?.stop();
+    assert.equal(down.code, 0, down.out);
+    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith(`vn-${id}-`));
+    assert.deepEqual(left, [], 'lab down leaves no namespace');
+    const qemu = spawnSync('pgrep', ['-f', `qemu-system.*${s.dataDir}`], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(qemu, '', 'lab down leaves no QEMU process');
+  });
+
+  it('both VMs get a flat-network address from dnsmasq and ping each other', { timeout: 300_000 }, async () => {
+    s.kubectlOk(['apply', '-f', '-'], { input: NAD });
+    for (const vm of ['fedora01', 'fedora02']) {
+      s.kubectlOk(['-n', NS, 'patch', 'vm', vm, '--type', 'json', '-p', JSON.stringify([
+        { op: 'add', path: '/spec/template/spec/domain/devices/interfaces/-', value: { name: 'flat', bridge: {}, model: 'virtio' } },
+        { op: 'add', path: '/spec/template/spec/networks/-', value: { name: 'flat', multus: { networkName: 'flatnetwork' } } },
+      ])]);
+      const st = virtnet(['vm', 'start', vm, '-n', NS, '--data', s.dataDir]);
+      assert.equal(st.code, 0, st.out);
+    }
+    const flat = async (vm: string): Promise<Iface> => until(async () => {
+      const f = ifaces(await c.get(R.vmi, NS, vm).catch(() => undefined)).find((i) => i.name === 'flat');
+      return f?.ipAddress?.startsWith('192.168.') && f.infoSource?.includes('guest-agent') ? f : undefined;
+    }, `${vm}'s flat NIC to report an address from the guest agent`, 240_000);
+    const [f1, f2] = await Promise.all([flat('fedora01'), flat('fedora02')]);
+    const placed = await Promise.all(['fedora01', 'fedora02'].map(async (v) => ((await c.get(R.vmi, NS, v)).status as { nodeName: string }).nodeName));
+    assert.deepEqual(placed.sort(), ['metal-0', 'metal-1']);
+    const leases = readFileSync(join(s.dataDir, `vn-${id}-flat.leases`), 'utf8');
+    for (const f of [f1, f2]) assert.ok(leases.split('\n').some((l) => l.includes(f.mac!) && l.includes(f.ipAddress!)), `${f.mac} ${f.ipAddress} in:\n${leases}`);
+    const ping = virtnet(['vm', 'exec', 'fedora01', '-n', NS, '--data', s.dataDir, '--', 'ping', '-c', '3', f2.ipAddress!]);
+    assert.equal(ping.code, 0, ping.out);
+    assert.match(ping.stdout, /3 packets transmitted, 3 (packets )?received/);
+    const vmi = await c.get(R.vmi, NS, 'fedora01');
+    const agent = ((vmi.status as { conditions?: { type: string; status: string }[] }).conditions ?? []).find((x) => x.type === 'AgentConnected');
+    assert.equal(agent?.status, 'True');
+  });
+
+  it('the serial console answers with a login prompt', { timeout: 60_000 }, async () => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'virtnet.js'), 'vm', 'console', 'fedora01', '-n', NS, '--data', s.dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
+    try {
+      await until(() => { child.stdin.write('\r'); return /login:/.test(out); }, 'a login prompt on the serial console', 30_000);
+    } finally {
+      child.stdin.write(Buffer.from([0x1d]));
+      child.kill();
+    }
+  });
+});
