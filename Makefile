@@ -36,5 +36,10 @@ bench: build
 bench-nmstate: build
 	$(NODE) dist/bench/nmstate/nmstate-bench.js
 
+# 100 netns VMs started at once until each has its DHCP address, against a hand-made baseline (root).
+.PHONY: bench-runtime
+bench-runtime: build
+	$(NODE) dist/bench/runtime/netns-start-bench.js
+
 clean:
 	rm -rf dist node_modules
