@@ -5,6 +5,13 @@ import { R, Informer, WorkQueue, isNotFound, isConflict, type ApiClient } from '
 import { deepEqual, kubeTime, type KubeObject } from '../common/object.js';
 import { liveInterfaceUpdate, nextAction, runStrategyOf, vmStatus, vmiFromVm, type StateChangeRequest } from './vm/vm-plan.js';
 
+interface StartFailure { consecutiveFailCount?: number; lastFailedVMIUID?: string; retryAfterTimestamp?: string }
+
+/** Seconds between restarts of a crash-looping VM: 5, 10, 20 … capped at 5 minutes. */
+export function startBackoffMs(failures: number): number {
+  return Math.min(300_000, 5000 * 2 ** Math.max(0, failures - 1));
+}
+
 interface DvTemplate { metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown }
 
 export class VmController {
@@ -38,7 +45,7 @@ export class VmController {
     this.queue.stop();
   }
 
-  private async reconcile(key: string): Promise<void> {
+  private async reconcile(key: string): Promise<{ requeueAfter?: number } | void> {
     const vm = this.vms.get(key);
     if (!vm) return;
     const [ns, name] = key.split('/') as [string, string];
@@ -46,8 +53,15 @@ export class VmController {
     let vmi = this.vmis.get(key);
     if (vmi && !vmi.metadata.ownerReferences?.some((r) => r.uid === vm.metadata.uid)) vmi = undefined;
     const action = nextAction(vm, vmi, volumesReady);
+    const failure = (vm.status as { startFailure?: StartFailure } | undefined)?.startFailure;
     switch (action.type) {
       case 'create': {
+        // Crash-loop backoff (KubeVirt's startFailure): a VM whose VMIs keep failing is restarted later and later.
+        const wait = failure?.retryAfterTimestamp ? Date.parse(failure.retryAfterTimestamp) - Date.now() : 0;
+        if (wait > 0) {
+          await this.writeStatus(vm, vmi, volumesReady);
+          return { requeueAfter: wait };
+        }
         try {
           const created = await this.client.create(R.vmi, ns, vmiFromVm(vm), 'virt-controller');
           this.log(`vm ${key}: started VMI ${created.metadata.uid ?? ''}`);
@@ -62,6 +76,12 @@ export class VmController {
         break;
       }
       case 'delete':
+        if (vmi && (vmi.status as { phase?: string } | undefined)?.phase === 'Failed' && failure?.lastFailedVMIUID !== vmi.metadata.uid) {
+          const count = (failure?.consecutiveFailCount ?? 0) + 1;
+          await this.client.patch(R.vm, ns, name, 'merge', { status: { startFailure: {
+            consecutiveFailCount: count, lastFailedVMIUID: vmi.metadata.uid ?? '', retryAfterTimestamp: kubeTime(new Date(Date.now() + startBackoffMs(count))),
+          } } }, { subresource: 'status', fieldManager: 'virt-controller' });
+        }
         if (vmi) {
           try {
             await this.client.delete(R.vmi, ns, name);
@@ -83,6 +103,9 @@ export class VmController {
         await this.client.patch(R.vmi, ns, name, 'merge', { spec: { domain: live['domain'], networks: live['networks'] } });
         this.log(`vm ${key}: carried interface changes to the running VMI`);
       }
+    }
+    if (failure && (vmi?.status as { phase?: string } | undefined)?.phase === 'Running' && vmi?.metadata.uid !== failure.lastFailedVMIUID) {
+      await this.client.patch(R.vm, ns, name, 'merge', { status: { startFailure: null } }, { subresource: 'status', fieldManager: 'virt-controller' });
     }
     await this.writeStatus(vm, vmi, volumesReady);
   }

@@ -3,7 +3,7 @@
 // isolation, a NAD on a bridge no node has, the MAC spoof check, masquerade egress to the "internet".
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServerProcess, until, repoRoot } from '../support/server-process.js';
@@ -185,6 +185,35 @@ describe('VMs on the pod network and on Linux-bridge networks (netns runtime)', 
     assert.equal(ping.code, 0, `${ip}: ${ping.out}`);
     const vm = await c.get(R.vm, NS, 'hotplug');
     assert.equal(cond(vm, 'RestartRequired'), undefined, 'an added interface needs no restart');
+  });
+
+  it('the serial console WebSocket reaches the VM (virtnet vm console)', async () => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'virtnet.js'), 'vm', 'console', 'fedora02', '-n', NS, '--data', s.dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
+    try {
+      await until(() => { child.stdin.write('echo console-$((6*7))\n'); return /console-42/.test(out); }, 'the command echoed through the console', 15_000);
+    } finally {
+      child.stdin.write(Buffer.from([0x1d]));
+      child.kill();
+    }
+  });
+
+  it('a VLAN on the port fails clearly where the kernel lacks bridge VLAN filtering', async (t) => {
+    const vlanNad = nad(NS, 'vlan100', 'br-flat').replace('"preserveDefaultVlan":false', '"preserveDefaultVlan":false,"vlan":100');
+    s.kubectlOk(['apply', '-f', '-'], { input: vlanNad + '---\n' + vmYaml('tagged', NS, 'vlan100') });
+    const outcome = await until(async () => {
+      const v = await c.get(R.vmi, NS, 'tagged').catch(() => undefined);
+      const st = v?.status as { phase?: string; conditions?: { type: string; message?: string }[] } | undefined;
+      if (st?.phase === 'Running') return 'running';
+      return st?.phase === 'Failed' ? st.conditions?.find((x) => x.type === 'Synchronized')?.message ?? 'failed' : undefined;
+    }, 'the tagged VM to run or fail', 30_000);
+    if (outcome === 'running') {
+      t.diagnostic('this kernel has bridge VLAN filtering: the tagged port works');
+      return;
+    }
+    t.diagnostic('this kernel lacks bridge VLAN filtering: checked the error');
+    assert.match(outcome, /VLAN 100 on bridge br-flat needs bridge VLAN filtering, which this node's kernel does not support/);
   });
 
   it('stopping a VM removes its VMI, its launcher and its namespace VM', async () => {

@@ -5,6 +5,7 @@ import type { KubeObject } from '../../src/common/object.js';
 import { nextAction, liveInterfaceUpdate, vmStatus, vmiFromVm, RESTART_REQUIRED_MESSAGE } from '../../src/controllers/vm/vm-plan.js';
 import { vmRequestOutcome } from '../../src/common/kubevirt/run-strategy.js';
 import { schedule } from '../../src/controllers/vm/schedule.js';
+import { startBackoffMs } from '../../src/controllers/vm-controller.js';
 import { parseNadConfig } from '../../src/common/kubevirt/cni-config.js';
 import { isolationError, vmiNics } from '../../src/common/kubevirt/vmi-networks.js';
 import { nextFreeSlice, sliceCidr } from '../../src/controllers/vm/pod-cidr.js';
@@ -86,6 +87,7 @@ describe('VMI from VM, live updates, status', () => {
   test('printable status follows the VMI', () => {
     const ps = (v: KubeObject, i: KubeObject | undefined, ready = true): unknown => vmStatus({ vm: v, vmi: i, volumesReady: ready, now: 'T' })['printableStatus'];
     assert.equal(ps(vm({ runStrategy: 'Halted' }), undefined), 'Stopped');
+    assert.equal(ps(vm({ runStrategy: 'Always' }, { startFailure: { consecutiveFailCount: 2 } }), undefined), 'CrashLoopBackOff');
     assert.equal(ps(vm({ runStrategy: 'Always' }), undefined, false), 'Provisioning');
     assert.equal(ps(vm({ runStrategy: 'Always' }), vmi('Scheduled')), 'Starting');
     assert.equal(ps(vm({ runStrategy: 'Always' }), vmi('Running')), 'Running');
@@ -94,6 +96,8 @@ describe('VMI from VM, live updates, status', () => {
     assert.equal(ps(vm({ runStrategy: 'Always' }), unsched), 'ErrorUnschedulable');
   });
 });
+
+test('crash-loop backoff doubles from 5 s up to 5 min', () => assert.deepEqual([1, 2, 3, 7, 20].map(startBackoffMs), [5000, 10000, 20000, 300000, 300000]));
 
 describe('scheduling', () => {
   const node = (name: string, bridges: string[], labels: Record<string, string> = {}, ready = 'True'): KubeObject => ({

@@ -128,7 +128,12 @@ function cond(conds: Condition[] | undefined, type: string): Condition | undefin
 
 export function printableStatus(vm: KubeObject, vmi: KubeObject | undefined, volumesReady: boolean): string {
   if (vm.metadata.deletionTimestamp) return 'Terminating';
-  if (!vmi) return volumesReady ? 'Stopped' : 'Provisioning';
+  if (!vmi) {
+    if (!volumesReady) return 'Provisioning';
+    const failing = (vm.status as { startFailure?: unknown } | undefined)?.startFailure !== undefined;
+    const restarts = runStrategyOf(vm) === 'Always' || runStrategyOf(vm) === 'RerunOnFailure';
+    return failing && restarts ? 'CrashLoopBackOff' : 'Stopped';
+  }
   if (vmi.metadata.deletionTimestamp) return 'Stopping';
   const st = (vmi.status ?? {}) as VmiStatusLike;
   switch (st.phase) {
