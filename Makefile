@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE ?= node
 
-.PHONY: build deps up up-detached down test typecheck lint unit clean bench bench-nmstate
+.PHONY: build compile guest-image deps up up-detached down test typecheck lint unit clean bench bench-nmstate
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -11,8 +11,15 @@ node_modules/.installed: package.json package-lock.json
 deps:
 	@bash scripts/install-debian-deps.sh
 
-build: deps node_modules/.installed
+build: guest-image
+
+compile: deps node_modules/.installed
 	npx tsc -p tsconfig.json
+
+# The built-in VM guest (Debian kernel + busybox initramfs) in .virtnet-cache/guest/image (or under VIRTNET_CACHE);
+# rebuilt only when its inputs change. Its builder is TypeScript, hence after compile.
+guest-image: compile
+	$(NODE) dist/src/runtime/image/build-guest-image.js
 
 # Foreground: prints the banner, Ctrl-C stops. `make up DETACH=1` returns once the server is ready.
 up: build
