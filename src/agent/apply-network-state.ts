@@ -1,8 +1,12 @@
 // One node's apply (architecture §6): retrieve → parse/merge/validate → checkpoint (the revert plan) →
 // apply → verify (desired keys only, with retries) → probes → commit, or roll back to the checkpoint.
+// The state before comes from a `FreshStateSource` when it has one known to be current, else from a read;
+// the first verification uses the dumps the executor took in the same process as the last steps.
 import { computeApply, buildPlan, mergeStates, verifyState, type NetworkState } from './nmstate/index.js';
-import { readCurrentState, type CurrentState } from './nmstate/current-state.js';
-import { execute, writeDns, StepError } from './nmstate/executor.js';
+import { readCurrentState, stateFromDumps, type CurrentState, type IpAddrLink, type IpLink } from './nmstate/current-state.js';
+import { execute, writeDns, StepError, type ExecuteResult } from './nmstate/executor.js';
+import { verificationReads, type VerificationReads } from './nmstate/verify.js';
+import type { FreshStateSource } from './nmstate/fresh-state.js';
 import { existsSync } from 'node:fs';
 import { failingProbe, passingProbes, selectProbes } from './probes.js';
 import { detectCapabilities, type Capabilities, type CapabilityName } from './nmstate/capabilities.js';
@@ -18,6 +22,11 @@ export interface ApplyOptions {
   verifyIntervalMs?: number;
   probeTimeoutMs?: number;
   onProgress?: (msg: string) => void;
+  /**
+   * The node's state as kept by the agent (read after the last netlink change it saw): used as the state
+   * before, and so as the checkpoint, when it is known to be current; told when the apply changes things.
+   */
+  states?: FreshStateSource;
 }
 
 export interface ApplyOutcome {
@@ -64,9 +73,22 @@ async function runPlan(desired: NetworkState, current: CurrentState, netns: stri
   if (plan.dns) await writeDns(netns, plan.dns);
 }
 
+/** The dumps to append to the last batch of steps, or none when the verification needs a full read. */
+function trailingDumps(reads: VerificationReads): string[] {
+  if (reads.routes) return [];
+  return reads.addresses ? ['link show', 'addr show'] : ['link show'];
+}
+
+/** The state to verify against right after the steps: from the batch's dumps when it has them. */
+async function stateAfter(netns: string, res: ExecuteResult, reads: VerificationReads): Promise<CurrentState> {
+  const [link, addr] = res.dumps ?? [];
+  if (link === undefined) return readCurrentState(netns);
+  return stateFromDumps(netns, { link: link as IpLink[], ...(addr ? { addr: addr as IpAddrLink[] } : {}), dns: reads.dns });
+}
+
 export async function applyNetworkState(desiredInput: unknown, opts: ApplyOptions): Promise<ApplyOutcome> {
   const say = opts.onProgress ?? (() => undefined);
-  const current = await readCurrentState(opts.netns);
+  const current = (await opts.states?.fresh()) ?? await readCurrentState(opts.netns);
   const computed = computeApply(desiredInput, asNetworkState(current));
   if (!computed.ok) return { ok: false, error: computed.error.toString(), warnings: [], rolledBack: false };
   const { plan, revert, merged, warnings, normalized } = computed.value;
@@ -77,36 +99,42 @@ export async function applyNetworkState(desiredInput: unknown, opts: ApplyOption
   // Only a resolver configured for this node (its /etc/netns file) is probed: never the host's own.
   const dnsConfigured = existsSync(`/etc/netns/${opts.netns}/resolv.conf`);
   const probes = await passingProbes(selectProbes(opts.netns, current, opts.apiAddress, { host: opts.dnsProbeHost ?? 'root-servers.net', configured: dnsConfigured }));
-  say(`checkpoint taken; applying ${plan.steps.length} steps`);
-  let failure: string | undefined;
-  try {
-    await execute(plan.steps, opts.netns);
-    if (plan.dns) await writeDns(opts.netns, plan.dns);
-    let verifyError: string | undefined;
-    const retries = opts.verifyRetries ?? 5;
-    for (let i = 0; i < retries; i++) {
-      const after = await readCurrentState(opts.netns);
-      const e = verifyState(merged, asNetworkState(after));
-      verifyError = e?.toString();
-      if (!e) break;
-      await new Promise((r) => setTimeout(r, opts.verifyIntervalMs ?? 1000));
+  const reads = verificationReads(merged);
+  const change = <T>(fn: () => Promise<T>): Promise<T> => (opts.states ? opts.states.changing(fn) : fn());
+  return change(async () => {
+    say(`checkpoint taken; applying ${plan.steps.length} steps`);
+    let failure: string | undefined;
+    try {
+      const retries = opts.verifyRetries ?? 5;
+      const dumps = retries > 0 ? trailingDumps(reads) : [];
+      const res = await execute(plan.steps, opts.netns, dumps.length > 0 ? { trailingDumps: dumps } : {});
+      if (plan.dns) await writeDns(opts.netns, plan.dns);
+      let verifyError: string | undefined;
+      for (let i = 0; i < retries; i++) {
+        // The first look uses what the last batch dumped; a failed verification reads everything again.
+        const after = i === 0 ? await stateAfter(opts.netns, res, reads) : await readCurrentState(opts.netns);
+        const e = verifyState(merged, asNetworkState(after));
+        verifyError = e?.toString();
+        if (!e) break;
+        await new Promise((r) => setTimeout(r, opts.verifyIntervalMs ?? 1000));
+      }
+      if (verifyError) failure = verifyError;
+      else {
+        const bad = await failingProbe(probes, opts.probeTimeoutMs ?? 5000);
+        if (bad) failure = `rolling back desired state configuration: failed running probes after network changes: probe ${bad.name} failed`;
+      }
+    } catch (e) {
+      failure = e instanceof StepError ? `${e.message}${e.stderr ? `: ${e.stderr}` : ''}` : (e as Error).message;
     }
-    if (verifyError) failure = verifyError;
-    else {
-      const bad = await failingProbe(probes, opts.probeTimeoutMs ?? 5000);
-      if (bad) failure = `rolling back desired state configuration: failed running probes after network changes: probe ${bad.name} failed`;
-    }
-  } catch (e) {
-    failure = e instanceof StepError ? `${e.message}${e.stderr ? `: ${e.stderr}` : ''}` : (e as Error).message;
-  }
-  if (failure === undefined) return { ok: true, warnings, rolledBack: false, normalized };
+    if (failure === undefined) return { ok: true, warnings, rolledBack: false, normalized };
 
-  say(`apply failed (${failure}); rolling back to the checkpoint`);
-  const now = await readCurrentState(opts.netns);
-  try {
-    await runPlan(revert, now, opts.netns);
-  } catch (e) {
-    failure += `; rollback failed too: ${(e as Error).message}`;
-  }
-  return { ok: false, error: failure, warnings, rolledBack: true };
+    say(`apply failed (${failure}); rolling back to the checkpoint`);
+    const now = await readCurrentState(opts.netns);
+    try {
+      await runPlan(revert, now, opts.netns);
+    } catch (e) {
+      failure += `; rollback failed too: ${(e as Error).message}`;
+    }
+    return { ok: false, error: failure, warnings, rolledBack: true };
+  });
 }

@@ -1,7 +1,10 @@
 // Reports this node's NodeNetworkState: on start, within a moment of any netlink change, and
 // periodically (upstream: 60 s with up to 10 % jitter). Written only when the state changed.
+// Its reads go through `states`, which keeps the last one while no netlink change has come in since: the
+// policy handler starts an apply from it instead of reading again.
 import { R, isNotFound, type ApiClient } from '../client/index.js';
 import { readCurrentState, type CurrentState } from './nmstate/current-state.js';
+import { CurrentStateCache } from './nmstate/fresh-state.js';
 import { watchNetlink, type NetlinkMonitor } from './nmstate/netlink-monitor.js';
 import type { KubeObject } from '../common/object.js';
 
@@ -26,13 +29,22 @@ export class NnsReporter {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** The node's state, kept while the monitor has seen no change since it was read. */
+  readonly states: CurrentStateCache;
 
-  constructor(private readonly client: ApiClient, readonly node: string, private readonly opts: NnsReporterOptions) {}
+  constructor(private readonly client: ApiClient, readonly node: string, private readonly opts: NnsReporterOptions) {
+    this.states = new CurrentStateCache(() => readCurrentState(opts.netns));
+  }
 
   async start(): Promise<void> {
-    await this.refresh();
+    // The monitor first, subscribed before the first read, so that no change falls between the two.
     this.monitor = watchNetlink(this.opts.netns);
+    this.monitor.on('error', (e: Error) => this.opts.onError?.(e));
+    await this.states.attach(this.monitor);
+    const first = this.refresh();
+    this.running = first.catch(() => undefined).finally(() => this.settled());
     this.monitor.on('changed', () => this.kick());
+    await first;
     const period = this.opts.periodMs ?? 60_000;
     const tick = (): void => {
       if (this.stopped) return;
@@ -48,7 +60,8 @@ export class NnsReporter {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.monitor?.close();
+    this.states.detach();
+    void this.monitor?.close();
   }
 
   /** Refresh soon; coalesces bursts (one refresh runs at a time, one more follows if asked meanwhile). */
@@ -60,17 +73,19 @@ export class NnsReporter {
     }
     this.running = this.refresh()
       .catch((e: unknown) => this.opts.onError?.(e))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+      .finally(() => this.settled());
+  }
+
+  private settled(): void {
+    this.running = undefined;
+    if (this.again) {
+      this.again = false;
+      this.kick();
+    }
   }
 
   async refresh(): Promise<void> {
-    const state = filterState(await readCurrentState(this.opts.netns));
+    const state = filterState(await this.states.read());
     const json = JSON.stringify(state);
     if (json === this.last) return;
     await this.ensureObject();

@@ -101,6 +101,7 @@ export class NodeAgent {
         ...(this.opts.apiAddress ? { apiAddress: this.opts.apiAddress } : {}),
         ...(this.opts.retryBaseMs !== undefined ? { retryBaseMs: this.opts.retryBaseMs } : {}),
         onApplied: () => nns.kick(),
+        states: nns.states,
         log: this.log,
       });
       this.handler = { nns, policies };

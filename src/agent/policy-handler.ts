@@ -8,6 +8,7 @@ import { enactmentConditions, maxUnavailableNodes, mergeConditions, unknownCondi
 import { applyNetworkState } from './apply-network-state.js';
 import { evaluateCaptures, resolveTemplate, renderEnactmentDesiredState, parseNetworkState, type NetworkState } from './nmstate/index.js';
 import { readCurrentState } from './nmstate/current-state.js';
+import type { FreshStateSource } from './nmstate/fresh-state.js';
 
 export interface PolicyHandlerOptions {
   netns: string;
@@ -18,6 +19,8 @@ export interface PolicyHandlerOptions {
   retryBaseMs?: number;
   onApplied?: () => void;
   log?: (msg: string) => void;
+  /** The node's state as the NNS reporter keeps it (read after the last netlink change). */
+  states?: FreshStateSource;
 }
 
 interface PolicySpec {
@@ -155,7 +158,7 @@ export class PolicyHandler {
     let captured: Record<string, NetworkState> = {};
     try {
       if (spec.capture && Object.keys(spec.capture).length > 0) {
-        const current = (await readCurrentState(this.opts.netns)) as unknown as NetworkState;
+        const current = ((await this.opts.states?.fresh()) ?? await readCurrentState(this.opts.netns)) as unknown as NetworkState;
         captured = evaluateCaptures(spec.capture, current);
         desired = resolveTemplate(desired, captured);
       }
@@ -165,7 +168,12 @@ export class PolicyHandler {
     } catch (e) {
       return { ok: false, error: `failure generating desiredState and capturedStates: ${String((e as { toString(): string }).toString())}` };
     }
-    const out = await applyNetworkState(desired, { netns: this.opts.netns, ...(this.opts.apiAddress ? { apiAddress: this.opts.apiAddress } : {}), onProgress: (m) => this.log(`${nnceName}: ${m}`) });
+    const out = await applyNetworkState(desired, {
+      netns: this.opts.netns,
+      ...(this.opts.apiAddress ? { apiAddress: this.opts.apiAddress } : {}),
+      ...(this.opts.states ? { states: this.opts.states } : {}),
+      onProgress: (m) => this.log(`${nnceName}: ${m}`),
+    });
     for (const w of out.warnings) await this.warn(nnceName, w);
     return out.ok ? { ok: true } : { ok: false, error: out.error ?? 'apply failed' };
   }

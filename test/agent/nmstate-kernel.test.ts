@@ -411,7 +411,7 @@ describe('agent on the real kernel', { skip }, () => {
       const mon = watchNetlink(NS_A);
       try {
         await mon.started;
-        await new Promise((r) => setTimeout(r, 300)); // let `ip monitor` subscribe
+        assert.equal(await mon.subscribed, true, '`ip monitor` subscribed');
         let fired = 0;
         mon.on('changed', () => { fired++; });
         const changed = new Promise<number>((resolve) => mon.once('changed', () => resolve(Date.now())));

@@ -345,6 +345,14 @@ export function interfacesFrom(links: readonly IpLink[], addrs: readonly IpAddrL
   vlan: readonly BridgeVlanPort[]): CurrentInterface[] {
   const addrByName = new Map(addrs.map((a) => [a.ifname, a.addr_info ?? []]));
   const vlans = new Map(vlan.map((v) => [v.ifname, v.vlans]));
+  // Each controller's ports in link order, found in one pass (not one scan of all links per bridge).
+  const portsOf = new Map<string, IpLink[]>();
+  for (const p of links) {
+    if (p.master === undefined) continue;
+    const list = portsOf.get(p.master);
+    if (list) list.push(p);
+    else portsOf.set(p.master, [p]);
+  }
   const out: CurrentInterface[] = [];
   for (const l of links) {
     const type = ifaceType(l);
@@ -365,7 +373,7 @@ export function interfacesFrom(links: readonly IpLink[], addrs: readonly IpAddrL
     switch (type) {
       case 'linux-bridge': {
         const filtering = (num(d['vlan_filtering']) ?? 0) !== 0;
-        const ports = links.filter((p) => p.master === l.ifname && p.linkinfo?.info_slave_kind === 'bridge')
+        const ports = (portsOf.get(l.ifname) ?? []).filter((p) => p.linkinfo?.info_slave_kind === 'bridge')
           .map((p) => bridgePort(p, filtering, vlans)).sort(byName);
         i.bridge = { options: bridgeOptions(d), port: ports };
         break;
@@ -396,7 +404,7 @@ export function interfacesFrom(links: readonly IpLink[], addrs: readonly IpAddrL
         break;
       }
       case 'bond': {
-        const ports = links.filter((p) => p.master === l.ifname).map((p) => p.ifname).sort();
+        const ports = (portsOf.get(l.ifname) ?? []).map((p) => p.ifname).sort();
         const la: NonNullable<CurrentInterface['link-aggregation']> = {
           mode: typeof d['mode'] === 'string' ? d['mode'] : 'balance-rr', port: ports,
         };
@@ -586,6 +594,32 @@ export async function captureIproute2(netns: string | undefined, opts: ReadOptio
   const filtering = link.some((l) => l.linkinfo?.info_data?.['vlan_filtering'] === 1);
   const vlan = filtering ? await runJson<BridgeVlanPort[]>('bridge', ['vlan', 'show'], o) : [];
   return { link, addr, route4, route6, rule4, rule6, vlan, resolvConf };
+}
+
+/** Which parts of the state a verification looks at (see verify.ts `verificationReads`). */
+export interface PartialRead {
+  /** `ip -json -details link show`, as a batch's dump printed it. */
+  link: IpLink[];
+  /** `ip -json addr show`, when addresses are verified. */
+  addr?: IpAddrLink[];
+  /** Read resolv.conf (written after the steps). */
+  dns: boolean;
+}
+
+/**
+ * The state after an apply from the dumps its last `ip -json -details -batch` took, for verifying the
+ * interfaces (and DNS) only: routes and rules are left empty and so are addresses when not dumped, so
+ * this is never a current state to show, cache or take a checkpoint from.
+ */
+export async function stateFromDumps(netns: string | undefined, d: PartialRead, opts: ReadOptions = {}): Promise<CurrentState> {
+  if (netns !== undefined) checkNetnsName(netns);
+  const filtering = d.link.some((l) => l.linkinfo?.info_data?.['vlan_filtering'] === 1);
+  const o = { netns, timeoutMs: opts.timeoutMs };
+  const [vlan, resolvConf] = await Promise.all([
+    filtering ? runJson<BridgeVlanPort[]>('bridge', ['vlan', 'show'], o) : [],
+    d.dns ? readResolvConf(netns, opts.etcDir) : null,
+  ]);
+  return fromIproute2({ link: d.link, addr: d.addr ?? [], route4: [], route6: [], rule4: [], rule6: [], vlan, resolvConf });
 }
 
 /** The current state of `netns` (undefined: this process's namespace) in nmstate's shape. */

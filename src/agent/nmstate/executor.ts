@@ -24,9 +24,22 @@ export interface ExecuteOptions {
   runDir?: string;
   /** The DHCP client to use; default: found on PATH (`findDhcpClient`); null: none (tests). */
   dhcpClient?: DhcpClient | null;
+  /**
+   * `ip` dump commands (e.g. `link show`) to run right after the last step, in the same
+   * `ip -json -details -batch` process, when the plan ends with `ip` steps: the state after the apply
+   * without starting another process. Their parsed output comes back as `dumps`.
+   */
+  trailingDumps?: readonly string[];
 }
 
-export interface ExecuteResult { done: PlanStep[] }
+export interface ExecuteResult {
+  done: PlanStep[];
+  /**
+   * One JSON array per `trailingDumps` command, taken after the last step; absent when the plan did not
+   * end with a batch of `ip` steps or the output could not be lined up (then read the state yourself).
+   */
+  dumps?: unknown[][];
+}
 
 /** A step failed. `done` are the steps that completed before it, in order. */
 export class StepError extends Error {
@@ -191,25 +204,65 @@ async function runStep(step: PlanStep, netns: string, opts: ExecuteOptions): Pro
   }
 }
 
-/** An argument `ip -batch` would split or treat as a comment: such steps run on their own. */
-function batchable(step: PlanStep): boolean {
-  return step.cmd === 'ip' && step.args.every((a) => a !== '' && !/[\s"'#\\]/.test(a));
+/**
+ * A step `ip -batch` runs exactly as `ip ARGS` would: an `ip` command whose first word is an object (a
+ * leading option such as `-4` is not allowed on a batch line) and with no argument the batch reader would
+ * split or treat as a comment. Other steps run on their own.
+ */
+export function batchable(step: PlanStep): boolean {
+  return step.cmd === 'ip' && step.args.length > 0 && !step.args[0]!.startsWith('-')
+    && step.args.every((a) => a !== '' && !/[\s"'#\\]/.test(a));
+}
+
+/**
+ * The JSON arrays the dump commands at the end of an `ip -json -batch` printed. The steps before them
+ * print nothing with `-json`; anything that does not line up (another count of lines, a line that is not
+ * a JSON array) gives undefined, and the caller reads the state the ordinary way.
+ */
+export function trailingJson(stdout: string, count: number): unknown[][] | undefined {
+  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length !== count) return undefined;
+  const out: unknown[][] = [];
+  for (const l of lines) {
+    let v: unknown;
+    try {
+      v = JSON.parse(l);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(v)) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+interface BatchResult {
+  /** How many steps succeeded. */
+  ok: number;
+  dumps?: unknown[][];
 }
 
 /**
  * Runs consecutive `ip` steps as one `ip -batch` process (one fork instead of one per step: 100 bridges
- * are ~300 steps). iproute2 stops at the first failing line and names it (`Command failed -:N`); returns
- * how many steps succeeded. The failing step is then run again on its own by the caller, so its error
- * (command line, stderr) is exactly the one a single step gives.
+ * are ~300 steps), followed by `dumps` (with `-json -details`) when given. iproute2 stops at the first
+ * failing line and names it (`Command failed -:N`); the failing step is then run again on its own by the
+ * caller, so its error (command line, stderr) is exactly the one a single step gives. A failing dump
+ * line leaves every step done and no dumps.
  */
-async function runBatch(steps: readonly PlanStep[], netns: string, opts: ExecuteOptions): Promise<number> {
-  const input = steps.map((s) => s.args.join(' ')).join('\n') + '\n';
+async function runBatch(steps: readonly PlanStep[], netns: string, opts: ExecuteOptions,
+  dumps: readonly string[] = []): Promise<BatchResult> {
+  const input = [...steps.map((s) => s.args.join(' ')), ...dumps].join('\n') + '\n';
+  const globals = dumps.length > 0 ? ['-json', '-details'] : [];
   try {
-    await run('ip', ['-batch', '-'], { netns, input, timeoutMs: (opts.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS) * Math.max(1, Math.ceil(steps.length / 10)) });
-    return steps.length;
+    const r = await run('ip', [...globals, '-batch', '-'], { netns, input,
+      timeoutMs: (opts.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS) * Math.max(1, Math.ceil((steps.length + dumps.length) / 10)) });
+    if (dumps.length === 0) return { ok: steps.length };
+    const parsed = trailingJson(r.stdout, dumps.length);
+    return parsed === undefined ? { ok: steps.length } : { ok: steps.length, dumps: parsed };
   } catch (e) {
     const m = /Command failed -:(\d+)/.exec(e instanceof CommandError ? e.stderr : '');
-    return m ? Math.min(steps.length - 1, Math.max(0, Number(m[1]) - 1)) : 0;
+    if (m && Number(m[1]) > steps.length) return { ok: steps.length };
+    return { ok: m ? Math.min(steps.length - 1, Math.max(0, Number(m[1]) - 1)) : 0 };
   }
 }
 
@@ -218,20 +271,27 @@ export async function execute(steps: readonly PlanStep[], netns: string, opts: E
   Promise<ExecuteResult> {
   checkNetnsName(netns);
   const done: PlanStep[] = [];
+  let dumps: unknown[][] | undefined;
+  const trailing = opts.trailingDumps ?? [];
   const progress = (index: number, phase: 'start' | 'done'): void =>
     opts.onProgress?.({ step: steps[index]!, index, total: steps.length, phase });
   for (let index = 0; index < steps.length;) {
     let end = index;
     while (end < steps.length && batchable(steps[end]!)) end++;
-    if (end - index >= 2) {
-      const ok = await runBatch(steps.slice(index, end), netns, opts);
-      for (let i = index; i < index + ok; i++) {
+    // The last run of ip steps carries the dumps, even a run of one step: still one process fewer.
+    const withDumps = end === steps.length && trailing.length > 0;
+    if (end - index >= 2 || (withDumps && end > index)) {
+      const r = await runBatch(steps.slice(index, end), netns, opts, withDumps ? trailing : []);
+      for (let i = index; i < index + r.ok; i++) {
         progress(i, 'start');
         done.push(steps[i]!);
         progress(i, 'done');
       }
-      index += ok;
-      if (index === end) continue;
+      index += r.ok;
+      if (index === end) {
+        dumps = r.dumps;
+        continue;
+      }
     }
     const step = steps[index]!;
     progress(index, 'start');
@@ -243,8 +303,10 @@ export async function execute(steps: readonly PlanStep[], netns: string, opts: E
     done.push(step);
     progress(index, 'done');
     index++;
+    // A step run on its own after the last batch: the dumps were taken before it.
+    dumps = undefined;
   }
-  return { done };
+  return dumps === undefined ? { done } : { done, dumps };
 }
 
 export interface DnsSettings { server?: readonly string[]; search?: readonly string[]; options?: readonly string[] }

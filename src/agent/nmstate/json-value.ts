@@ -2,17 +2,18 @@
 // while lists and scalars replace. Also the small JSON helpers the engine shares.
 
 import { isPlainObject } from '../../common/object.js';
+import { cloneJson } from './json-clone.js';
 
 export function mergeJson<T>(current: T, desired: unknown): T {
   if (isPlainObject(current) && isPlainObject(desired)) {
     const out: Record<string, unknown> = { ...current };
     for (const [k, v] of Object.entries(desired)) {
       if (v === undefined) continue;
-      out[k] = k in current ? mergeJson(current[k], v) : structuredClone(v);
+      out[k] = k in current ? mergeJson(current[k], v) : cloneJson(v);
     }
     return out as T;
   }
-  return structuredClone(desired) as T;
+  return cloneJson(desired) as T;
 }
 
 /** Drops keys whose value is undefined, so YAML/JSON output and deep comparisons stay clean. */

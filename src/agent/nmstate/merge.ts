@@ -5,6 +5,7 @@ import { deepEqual } from '../../common/object.js';
 import { invalidArgument } from './error.js';
 import { isAuto, normalizeIp } from './ip.js';
 import { isController, isGone, parentOf, portsOf, stateOf } from './iface-kinds.js';
+import { cloneJson } from './json-clone.js';
 import { mergeJson, pruneUndefined } from './json-value.js';
 import { mergeRoutes, mergeRules } from './routes.js';
 import type { MergedRoutes, MergedRules } from './routes.js';
@@ -57,7 +58,7 @@ export function mergeStates(desired: NetworkState, current: NetworkState): Merge
     if (existing) return existing;
     const c = cur.get(name);
     if (!c) return undefined;
-    const m: MergedInterface = { name, current: c, forApply: { name, type: c.type ?? 'unknown' }, merged: structuredClone(c) };
+    const m: MergedInterface = { name, current: c, forApply: { name, type: c.type ?? 'unknown' }, merged: cloneJson(c) };
     // An interface pulled in only as a port (or child) keeps existing: its current `down` is a link
     // state, not a desired `state: down` (which would remove a virtual interface).
     if (m.merged.state === 'down') delete m.merged.state;
@@ -96,7 +97,7 @@ export function mergeStates(desired: NetworkState, current: NetworkState): Merge
 function resolveDesired(list: readonly AnyInterface[], cur: Map<string, AnyInterface>): AnyInterface[] {
   const out: AnyInterface[] = [];
   for (const d0 of list) {
-    const d = structuredClone(d0);
+    const d = cloneJson(d0);
     const c = cur.get(d.name);
     if (d.type === undefined || d.type === 'unknown') {
       if (!c) {
@@ -127,7 +128,7 @@ function mergeInterface(d: AnyInterface, c: AnyInterface | undefined, warnings: 
     return base;
   }
   if (state === 'ignore') {
-    base.merged = c ? structuredClone(c) : { name, type: d.type ?? 'unknown' };
+    base.merged = c ? cloneJson(c) : { name, type: d.type ?? 'unknown' };
     return base;
   }
   const merged: AnyInterface = mergeJson(c ?? { name, type: d.type ?? 'unknown' }, d);
@@ -142,7 +143,7 @@ function mergeInterface(d: AnyInterface, c: AnyInterface | undefined, warnings: 
   const forApply: AnyInterface = { name, type: merged.type ?? 'unknown', state };
   for (const k of Object.keys(d) as (keyof AnyInterface)[]) {
     if (k === 'name' || k === 'type' || k === 'state') continue;
-    (forApply as unknown as Record<string, unknown>)[k] = structuredClone(merged[k]);
+    (forApply as unknown as Record<string, unknown>)[k] = cloneJson(merged[k]);
   }
   base.forApply = pruneUndefined(forApply);
   base.forVerify = verifyView(base.forApply);
@@ -155,9 +156,9 @@ function specialMerge(merged: AnyInterface, d: AnyInterface, c: AnyInterface | u
   const dPorts = d.bridge?.port;
   if (merged.bridge && dPorts) {
     merged.bridge.port = dPorts.map((p) => {
-      if (p.vlan !== undefined) return structuredClone(p);
+      if (p.vlan !== undefined) return cloneJson(p);
       const cp = c?.bridge?.port?.find((x) => x.name === p.name);
-      return cp?.vlan ? { ...structuredClone(p), vlan: structuredClone(cp.vlan) } : structuredClone(p);
+      return cp?.vlan ? { ...cloneJson(p), vlan: cloneJson(cp.vlan) } : cloneJson(p);
     });
   }
   // A bond mode change drops the old mode's options (bond.rs).
@@ -165,14 +166,14 @@ function specialMerge(merged: AnyInterface, d: AnyInterface, c: AnyInterface | u
   const cMode = c?.['link-aggregation']?.mode;
   if (merged['link-aggregation'] && dMode && cMode && dMode !== cMode) {
     const opts = d['link-aggregation']?.options;
-    if (opts) merged['link-aggregation'].options = structuredClone(opts);
+    if (opts) merged['link-aggregation'].options = cloneJson(opts);
     else delete merged['link-aggregation'].options;
   }
 }
 
 /** Verification leaves out what the kernel reports differently from what was asked. */
 function verifyView(forApply: AnyInterface): AnyInterface {
-  const v = structuredClone(forApply);
+  const v = cloneJson(forApply);
   delete v['copy-mac-from'];
   delete v.description;
   for (const fam of ['ipv4', 'ipv6'] as const) {
@@ -225,7 +226,7 @@ function editPortList(m: MergedInterface | undefined, port: string, add: boolean
     if (m.merged.type === 'linux-bridge') {
       const list = (m.merged.bridge?.port ?? []).filter((p) => p.name !== port);
       if (add) list.push({ name: port });
-      target.bridge = { ...(target.bridge ?? {}), port: structuredClone(list) };
+      target.bridge = { ...(target.bridge ?? {}), port: cloneJson(list) };
     } else if (m.merged.type === 'bond') {
       const list = (m.merged['link-aggregation']?.port ?? []).filter((p) => p !== port);
       if (add) list.push(port);
@@ -304,9 +305,9 @@ function ifaceFacts(view: Map<string, MergedInterface>) {
 function mergeDns(desired: NetworkState, current: NetworkState): MergedDns | undefined {
   const d = desired['dns-resolver'];
   if (!d || d.config === undefined) return undefined;
-  const c: DnsConfig = structuredClone(current['dns-resolver']?.config ?? {});
+  const c: DnsConfig = cloneJson(current['dns-resolver']?.config ?? {});
   const purge = d.config === null || Object.keys(d.config).length === 0;
-  const merged: DnsConfig = purge ? {} : pruneUndefined({ ...c, ...structuredClone(d.config) });
+  const merged: DnsConfig = purge ? {} : pruneUndefined({ ...c, ...cloneJson(d.config) });
   const norm = (x: DnsConfig) => ({ server: x.server ?? [], search: x.search ?? [], options: x.options ?? [] });
   return { current: c, merged, changed: !deepEqual(norm(merged), norm(c)) };
 }

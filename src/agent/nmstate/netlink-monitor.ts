@@ -4,10 +4,15 @@
 //
 // Events: 'changed' (), 'exit' ({code, signal, stderr}) when the monitor stops for a reason other than
 // close(); 'error' (Error) only if someone listens for it.
+//
+// `generation` counts the output the monitor has delivered (every chunk, not the debounced events), and
+// `subscribed` tells when its netlink socket has joined the multicast groups (read from /proc): together
+// they let a cache tell whether a state it read can be older than the last kernel change (fresh-state.ts).
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 import { checkNetnsName, formatCommand } from '../netns.js';
 
 export interface NetlinkMonitorOptions {
@@ -25,6 +30,12 @@ export class NetlinkMonitor extends EventEmitter {
   readonly argv: readonly string[];
   /** Resolves once the `ip monitor` process has started (its netlink subscription follows within ms). */
   readonly started: Promise<void>;
+  /**
+   * Resolves true once the process's netlink socket is subscribed (every change after that reaches it),
+   * false if it stops first or that cannot be seen within 5 s.
+   */
+  readonly subscribed: Promise<boolean>;
+  private gen = 0;
   private child: ChildProcess | undefined;
   private quietTimer: NodeJS.Timeout | undefined;
   private maxTimer: NodeJS.Timeout | undefined;
@@ -49,7 +60,11 @@ export class NetlinkMonitor extends EventEmitter {
       child.once('error', (e) => reject(new Error(`${formatCommand(this.argv)}: ${e.message}`)));
     });
     this.started.catch(() => { /* reported through 'error'/'exit' as well */ });
-    child.stdout?.on('data', () => this.poke());
+    this.subscribed = this.started.then(() => this.waitSubscribed(), () => false);
+    child.stdout?.on('data', () => {
+      this.gen++;
+      this.poke();
+    });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {
       this.stderr = (this.stderr + d).slice(-4096);
@@ -98,6 +113,26 @@ export class NetlinkMonitor extends EventEmitter {
     if (!this.closing) this.emit('changed');
   }
 
+  /**
+   * How many chunks of output the monitor has delivered so far: any kernel change it saw bumps it. A
+   * state read while it stayed the same (and the monitor kept running, subscribed) is still current, up to
+   * the moment the last change's notice takes to reach this process.
+   */
+  get generation(): number {
+    return this.gen;
+  }
+
+  private async waitSubscribed(): Promise<boolean> {
+    const deadline = Date.now() + 5000;
+    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+      const pid = this.child?.pid;
+      if (pid === undefined || this.closing) return false;
+      if (await hasSubscribedNetlinkSocket(pid)) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
   /** The `ip monitor` process id while it runs. */
   get pid(): number | undefined {
     return this.child?.pid;
@@ -122,6 +157,30 @@ export class NetlinkMonitor extends EventEmitter {
     }
     this.removeAllListeners('changed');
   }
+}
+
+/**
+ * Whether process `pid` holds a NETLINK_ROUTE socket bound to some multicast group: /proc/PID/net/netlink
+ * (the sockets of the namespace the process is in) lists each socket's protocol, groups and inode, and
+ * the process's fds name the inodes of its own sockets.
+ */
+export async function hasSubscribedNetlinkSocket(pid: number): Promise<boolean> {
+  try {
+    const own = new Set<string>();
+    for (const fd of await readdir(`/proc/${pid}/fd`)) {
+      const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      const m = /^socket:\[(\d+)\]$/.exec(target);
+      if (m) own.add(m[1]!);
+    }
+    // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+    for (const line of (await readFile(`/proc/${pid}/net/netlink`, 'utf8')).split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[1] === '0' && f[3] !== undefined && /[1-9a-f]/i.test(f[3]) && f[9] !== undefined && own.has(f[9])) return true;
+    }
+  } catch {
+    // The process is gone.
+  }
+  return false;
 }
 
 /** Starts watching `netns`; call `close()` when done. */

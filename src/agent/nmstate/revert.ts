@@ -2,6 +2,7 @@
 // (nmstate gen_revert). Computed before apply from the same merged view, so it is pure and testable.
 
 import { isVirtual } from './iface-kinds.js';
+import { cloneJson } from './json-clone.js';
 import { mergeStates } from './merge.js';
 import type { MergedState } from './merge.js';
 import type { AnyInterface, NetworkState } from './types.js';
@@ -22,7 +23,7 @@ export function revertFromMerged(m: MergedState): NetworkState {
       ifaces.push({ name: mi.name, type: mi.merged.type ?? 'unknown', state: 'absent' });
       continue;
     }
-    const r = structuredClone(c) as AnyInterface & Record<string, unknown>;
+    const r = cloneJson(c) as AnyInterface & Record<string, unknown>;
     for (const k of READ_ONLY_KEYS) delete r[k];
     r.state = c.state ?? 'up';
     // A virtual interface whose link is down exists: `state: down` in a desired state would delete it.

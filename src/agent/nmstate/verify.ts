@@ -4,6 +4,7 @@
 import { deepEqual, isPlainObject } from '../../common/object.js';
 import { NmstateError } from './error.js';
 import { isIpv6LinkLocal } from './ip.js';
+import { cloneJson } from './json-clone.js';
 import type { MergedState } from './merge.js';
 import { absentRouteMatches, routeText } from './routes.js';
 import type { AnyInterface, InterfaceIp, NetworkState, RouteEntry } from './types.js';
@@ -43,8 +44,8 @@ export function jsonDifference(ref: string, desired: unknown, current: unknown):
 
 function prepareIp(d: InterfaceIp | undefined, c: InterfaceIp | undefined): [InterfaceIp | undefined, InterfaceIp | undefined] {
   if (!d) return [d, c];
-  const dv = structuredClone(d);
-  const cv = c ? structuredClone(c) : c;
+  const dv = cloneJson(d);
+  const cv = c ? cloneJson(c) : c;
   const allowExtra = dv['allow-extra-address'] !== false;
   delete dv['allow-extra-address'];
   if (cv?.address) {
@@ -64,8 +65,9 @@ export function verifyInterface(d: AnyInterface, c: AnyInterface | undefined): N
     return fail(`Verification failure: ${d.name}.interface.state desire '"absent"', current '${stableJson(c.state ?? 'up')}'`);
   }
   if (!c) return fail(`Verification failure: ${d.name}.interface desire '${stableJson(d)}', current 'null'`);
-  const dv = structuredClone(d);
-  const cv = structuredClone(c);
+  // Only top-level keys are replaced below (prepareIp copies what it changes), so shallow copies do.
+  const dv: AnyInterface = { ...d };
+  const cv: AnyInterface = { ...c };
   if (dv['mac-address']) dv['mac-address'] = dv['mac-address'].toUpperCase();
   if (cv['mac-address']) cv['mac-address'] = cv['mac-address'].toUpperCase();
   for (const fam of ['ipv4', 'ipv6'] as const) {
@@ -73,7 +75,7 @@ export function verifyInterface(d: AnyInterface, c: AnyInterface | undefined): N
     if (x) dv[fam] = x;
     if (y) cv[fam] = y;
   }
-  cv.bridge?.port?.sort((a, b) => a.name.localeCompare(b.name));
+  if (cv.bridge?.port) cv.bridge = { ...cv.bridge, port: [...cv.bridge.port].sort((a, b) => a.name.localeCompare(b.name)) };
   if (dv.controller === '' && cv.controller === undefined) cv.controller = '';
   const diff = jsonDifference(`${d.name}.interface`, dv, cv);
   if (!diff) return undefined;
@@ -108,4 +110,26 @@ export function verifyState(m: MergedState, after: NetworkState): NmstateError |
     if (diff) return fail(`Verification failure: ${diff[0]} desire '${stableJson(diff[1])}', current '${stableJson(diff[2])}'`);
   }
   return undefined;
+}
+
+/** What `verifyState(m, …)` looks at in the re-read state, so a verification can read only that. */
+export interface VerificationReads {
+  /** Interface addresses (`ip addr`): some verified interface has an ipv4/ipv6 section. */
+  addresses: boolean;
+  /** Routes of both families: routes are added or removed. */
+  routes: boolean;
+  /** resolv.conf: the resolver configuration changes. */
+  dns: boolean;
+}
+
+export function verificationReads(m: MergedState): VerificationReads {
+  let addresses = false;
+  for (const mi of m.interfaces.values()) {
+    if (mi.forVerify?.ipv4 !== undefined || mi.forVerify?.ipv6 !== undefined) addresses = true;
+  }
+  return {
+    addresses,
+    routes: m.routes.added.length > 0 || m.routes.removed.length > 0,
+    dns: m.dns?.changed === true,
+  };
 }
