@@ -43,12 +43,14 @@ interface VirtnetRun {
   warm: boolean;
   /** current state (read, or kept) + parse/merge/plan, until the executor starts. */
   prepareMs: number;
-  /** The process that ran the steps and the verification dumps. */
+  /** From the plan to the exit of the process that ran the steps and the verification dumps. */
   executeMs: number;
   /** After that process: turning the dumps into a state + verify. */
   verifyMs: number;
-  /** Processes started before the steps (the state read: none when warm). */
+  /** Processes that ended before the steps: the state read (none when warm). */
   readSpawns: number;
+  /** The process that ran the steps and the dumps. */
+  batch: SpawnRecord;
   spawns: SpawnRecord[];
   /** This process's own CPU and its children's (the `ip` processes), ms. */
   selfCpuMs: number;
@@ -212,8 +214,9 @@ async function runVirtnet(ns: string, count: number, states?: { source: FreshSta
   if (!outcome.ok) throw new Error(`applyNetworkState failed: ${outcome.error ?? '?'}`);
   const warm = states?.used() ?? false;
   if (states && !warm) throw new Error('the kept state was not used (a netlink change came in after it was read)');
-  // The first process after the checkpoint runs the steps (and the verification dumps).
-  const batch = spawns.filter((x) => x.start >= applying).sort((a, b) => a.start - b.start)[0];
+  // The process that runs the steps (and the verification dumps) is started before planning and exits
+  // after it; the state read's processes exit before planning ends, a re-read's start after the steps.
+  const batch = spawns.filter((x) => x.end > applying).sort((a, b) => a.start - b.start)[0];
   if (!batch) throw new Error('no process ran the steps');
   return {
     ms: t1 - t0,
@@ -222,7 +225,8 @@ async function runVirtnet(ns: string, count: number, states?: { source: FreshSta
     prepareMs: applying - t0,
     executeMs: batch.end - applying,
     verifyMs: t1 - batch.end,
-    readSpawns: spawns.filter((x) => x.start < applying).length,
+    readSpawns: spawns.filter((x) => x.end <= applying).length,
+    batch,
     spawns,
     selfCpuMs: (cpu.user + cpu.system) / 1000,
     childCpuMs,
@@ -414,14 +418,14 @@ async function measureAll(o: BridgesOptions, settleNs: string): Promise<BridgesR
 
 /** Where the time of one virtnet apply went: phases, processes, CPU. */
 function breakdown(v: VirtnetRun): string[] {
-  const batch = [...v.spawns].sort((a, b) => a.start - b.start)[v.readSpawns];
-  const after = v.spawns.length - v.readSpawns - 1;
+  const batch = v.batch;
+  const after = v.spawns.filter((x) => x.start > batch.end).length;
   const blocking = v.spawns.reduce((a, x) => a + (x.spawned - x.start), 0);
   return [
     `    ${v.warm ? 'kept state (no read)' : 'read current state'} + plan ${fmtMs(v.prepareMs)} ms | ${v.steps} steps + verification ` +
-      `dumps in one \`ip -json -details -batch\` ${fmtMs(v.executeMs)} ms | dumps → state + verify ${fmtMs(v.verifyMs)} ms`,
+      `dumps in one \`ip -json -details -batch\`, from the plan to its exit ${fmtMs(v.executeMs)} ms | dumps → state + verify ${fmtMs(v.verifyMs)} ms`,
     `    processes started: ${v.spawns.length}: ${v.readSpawns === 0 ? 'none to read the state' : `${v.readSpawns} to read the state (in parallel)`}, ` +
-      `1 for the steps and the dumps${batch ? ` (${fmtMs(batch.end - batch.start)} ms from start to exit)` : ''}` +
+      `1 for the steps and the dumps (started before planning, ${fmtMs(batch.end - batch.start)} ms from start to exit)` +
       `${after > 0 ? `, ${after} more after it (a full re-read or a bridge vlan dump)` : ', none after it'}; ` +
       `${fmtMs(blocking)} ms of them inside the synchronous fork/exec of execFile (the event loop is blocked meanwhile)`,
     `    CPU: this process ${fmtMs(v.selfCpuMs)} ms, its ip children ${fmtMs(v.childCpuMs)} ms, for ${fmtMs(v.ms)} ms wall`,

@@ -1,10 +1,11 @@
 // One node's apply (architecture §6): retrieve → parse/merge/validate → checkpoint (the revert plan) →
 // apply → verify (desired keys only, with retries) → probes → commit, or roll back to the checkpoint.
 // The state before comes from a `FreshStateSource` when it has one known to be current, else from a read;
-// the first verification uses the dumps the executor took in the same process as the last steps.
+// the first verification uses the dumps the executor took in the same process as the last steps, which
+// is started before planning so that its start-up overlaps it.
 import { computeApply, buildPlan, mergeStates, verifyState, type NetworkState } from './nmstate/index.js';
 import { readCurrentState, stateFromDumps, type CurrentState, type IpAddrLink, type IpLink } from './nmstate/current-state.js';
-import { execute, writeDns, StepError, type ExecuteResult } from './nmstate/executor.js';
+import { execute, startBatch, writeDns, StepError, type EarlyBatch, type ExecuteResult } from './nmstate/executor.js';
 import { verificationReads, type VerificationReads } from './nmstate/verify.js';
 import type { FreshStateSource } from './nmstate/fresh-state.js';
 import { existsSync } from 'node:fs';
@@ -79,14 +80,28 @@ function trailingDumps(reads: VerificationReads): string[] {
   return reads.addresses ? ['link show', 'addr show'] : ['link show'];
 }
 
+/** Every entry names a link: the dump lines up with the `link show` / `addr show` it is taken for. */
+function isLinkList(v: unknown[] | undefined): boolean {
+  return v !== undefined && v.length > 0 && v.every((l) => typeof (l as { ifname?: unknown } | null)?.ifname === 'string');
+}
+
 /** The state to verify against right after the steps: from the batch's dumps when it has them. */
 async function stateAfter(netns: string, res: ExecuteResult, reads: VerificationReads): Promise<CurrentState> {
   const [link, addr] = res.dumps ?? [];
-  if (link === undefined) return readCurrentState(netns);
+  if (link === undefined || !isLinkList(link) || (reads.addresses && !isLinkList(addr))) return readCurrentState(netns);
   return stateFromDumps(netns, { link: link as IpLink[], ...(addr ? { addr: addr as IpAddrLink[] } : {}), dns: reads.dns });
 }
 
 export async function applyNetworkState(desiredInput: unknown, opts: ApplyOptions): Promise<ApplyOutcome> {
+  const early = startBatch(opts.netns);
+  try {
+    return await apply(desiredInput, opts, early);
+  } finally {
+    early.close();
+  }
+}
+
+async function apply(desiredInput: unknown, opts: ApplyOptions, early: EarlyBatch): Promise<ApplyOutcome> {
   const say = opts.onProgress ?? (() => undefined);
   const current = (await opts.states?.fresh()) ?? await readCurrentState(opts.netns);
   const computed = computeApply(desiredInput, asNetworkState(current));
@@ -107,7 +122,7 @@ export async function applyNetworkState(desiredInput: unknown, opts: ApplyOption
     try {
       const retries = opts.verifyRetries ?? 5;
       const dumps = retries > 0 ? trailingDumps(reads) : [];
-      const res = await execute(plan.steps, opts.netns, dumps.length > 0 ? { trailingDumps: dumps } : {});
+      const res = await execute(plan.steps, opts.netns, { early, ...(dumps.length > 0 ? { trailingDumps: dumps } : {}) });
       if (plan.dns) await writeDns(opts.netns, plan.dns);
       let verifyError: string | undefined;
       for (let i = 0; i < retries; i++) {

@@ -11,8 +11,11 @@ export interface RunOptions {
   /** Network namespace name (as listed by `ip netns list`); omitted means the caller's namespace. */
   netns?: string | undefined;
   timeoutMs?: number | undefined;
-  /** Written to the child's stdin, which is then closed. */
-  input?: string | undefined;
+  /**
+   * Written to the child's stdin, which is then closed. A promise: the process starts now and gets its
+   * input when the promise resolves (a rejected one closes stdin).
+   */
+  input?: string | Promise<string> | undefined;
   /** Return a non-zero exit as a result instead of throwing `CommandError`. */
   allowFailure?: boolean | undefined;
 }
@@ -121,7 +124,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     });
     if (opts.input !== undefined) {
       child.stdin?.on('error', () => { /* the child may exit before reading; its exit status tells */ });
-      child.stdin?.end(opts.input);
+      if (typeof opts.input === 'string') child.stdin?.end(opts.input);
+      else opts.input.then((text) => child.stdin?.end(text), () => child.stdin?.end());
     } else {
       child.stdin?.end();
     }

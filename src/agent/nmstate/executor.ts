@@ -30,6 +30,8 @@ export interface ExecuteOptions {
    * without starting another process. Their parsed output comes back as `dumps`.
    */
   trailingDumps?: readonly string[];
+  /** A batch process started ahead (`startBatch`): runs the first run of `ip` steps; closed unused otherwise. */
+  early?: EarlyBatch;
 }
 
 export interface ExecuteResult {
@@ -236,6 +238,52 @@ export function trailingJson(stdout: string, count: number): unknown[][] | undef
   return out;
 }
 
+/** Global options of every batch that may carry dumps; harmless to the steps, which print nothing with them. */
+const DUMP_GLOBALS = ['-json', '-details'];
+
+/** How long a batch started ahead may live: it waits for the plan, then runs it. */
+const EARLY_BATCH_TIMEOUT_MS = 600_000;
+
+/**
+ * An `ip -json -details -batch -` started before the plan is known, so that starting it (exec, joining the
+ * namespace, opening netlink) overlaps the planning instead of following it. `execute` feeds it the first
+ * run of `ip` steps; `close()` ends it unused (no input: it exits at once). Always close it when done.
+ */
+export class EarlyBatch {
+  private give!: (input: string) => void;
+  private used = false;
+  readonly result: Promise<RunResult>;
+
+  constructor(readonly netns: string) {
+    checkNetnsName(netns);
+    const input = new Promise<string>((resolve) => { this.give = resolve; });
+    this.result = run('ip', [...DUMP_GLOBALS, '-batch', '-'], { netns, input, timeoutMs: EARLY_BATCH_TIMEOUT_MS });
+    this.result.catch(() => { /* seen by whoever feeds it; unused, nobody cares */ });
+  }
+
+  /** Whether it can still take a batch. */
+  get available(): boolean {
+    return !this.used;
+  }
+
+  feed(input: string): Promise<RunResult> {
+    if (this.used) throw new Error('this early batch was already used');
+    this.used = true;
+    this.give(input);
+    return this.result;
+  }
+
+  close(): void {
+    if (this.used) return;
+    this.used = true;
+    this.give('');
+  }
+}
+
+export function startBatch(netns: string): EarlyBatch {
+  return new EarlyBatch(netns);
+}
+
 interface BatchResult {
   /** How many steps succeeded. */
   ok: number;
@@ -250,11 +298,11 @@ interface BatchResult {
  * line leaves every step done and no dumps.
  */
 async function runBatch(steps: readonly PlanStep[], netns: string, opts: ExecuteOptions,
-  dumps: readonly string[] = []): Promise<BatchResult> {
+  dumps: readonly string[] = [], early?: EarlyBatch): Promise<BatchResult> {
   const input = [...steps.map((s) => s.args.join(' ')), ...dumps].join('\n') + '\n';
-  const globals = dumps.length > 0 ? ['-json', '-details'] : [];
+  const globals = dumps.length > 0 ? DUMP_GLOBALS : [];
   try {
-    const r = await run('ip', [...globals, '-batch', '-'], { netns, input,
+    const r = early ? await early.feed(input) : await run('ip', [...globals, '-batch', '-'], { netns, input,
       timeoutMs: (opts.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS) * Math.max(1, Math.ceil((steps.length + dumps.length) / 10)) });
     if (dumps.length === 0) return { ok: steps.length };
     const parsed = trailingJson(r.stdout, dumps.length);
@@ -270,6 +318,16 @@ async function runBatch(steps: readonly PlanStep[], netns: string, opts: Execute
 export async function execute(steps: readonly PlanStep[], netns: string, opts: ExecuteOptions = {}):
   Promise<ExecuteResult> {
   checkNetnsName(netns);
+  const early = opts.early?.netns === netns && opts.early.available ? opts.early : undefined;
+  try {
+    return await executeSteps(steps, netns, opts, early);
+  } finally {
+    early?.close();
+  }
+}
+
+async function executeSteps(steps: readonly PlanStep[], netns: string, opts: ExecuteOptions, early: EarlyBatch | undefined):
+  Promise<ExecuteResult> {
   const done: PlanStep[] = [];
   let dumps: unknown[][] | undefined;
   const trailing = opts.trailingDumps ?? [];
@@ -278,10 +336,12 @@ export async function execute(steps: readonly PlanStep[], netns: string, opts: E
   for (let index = 0; index < steps.length;) {
     let end = index;
     while (end < steps.length && batchable(steps[end]!)) end++;
-    // The last run of ip steps carries the dumps, even a run of one step: still one process fewer.
+    // The last run of ip steps carries the dumps, even a run of one step: still one process fewer; so
+    // does the first run when a process was started for it ahead.
     const withDumps = end === steps.length && trailing.length > 0;
-    if (end - index >= 2 || (withDumps && end > index)) {
-      const r = await runBatch(steps.slice(index, end), netns, opts, withDumps ? trailing : []);
+    const ahead = early?.available === true ? early : undefined;
+    if (end - index >= 2 || ((withDumps || ahead) && end > index)) {
+      const r = await runBatch(steps.slice(index, end), netns, opts, withDumps ? trailing : [], ahead);
       for (let i = index; i < index + r.ok; i++) {
         progress(i, 'start');
         done.push(steps[i]!);

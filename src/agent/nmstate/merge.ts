@@ -139,13 +139,16 @@ function mergeInterface(d: AnyInterface, c: AnyInterface | undefined, warnings: 
     if (ip) merged[fam] = normalizeIp(name, fam, ip, d[fam], warnings);
     else if (!c) merged[fam] = { enabled: false };
   }
-  base.merged = pruneUndefined(merged);
+  const pruned = pruneUndefined(merged);
+  base.merged = pruned;
+  // The desired keys with their merged values, copied from the pruned view (so nothing undefined is left).
   const forApply: AnyInterface = { name, type: merged.type ?? 'unknown', state };
   for (const k of Object.keys(d) as (keyof AnyInterface)[]) {
     if (k === 'name' || k === 'type' || k === 'state') continue;
-    (forApply as unknown as Record<string, unknown>)[k] = cloneJson(merged[k]);
+    const v = pruned[k];
+    if (v !== undefined) (forApply as unknown as Record<string, unknown>)[k] = cloneJson(v);
   }
-  base.forApply = pruneUndefined(forApply);
+  base.forApply = forApply;
   base.forVerify = verifyView(base.forApply);
   return base;
 }
