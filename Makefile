@@ -48,5 +48,10 @@ bench-nmstate: build
 bench-runtime: build
 	$(NODE) dist/bench/runtime/netns-start-bench.js
 
+# 100 netns VMs through serve + lab until their DHCP addresses, VM-to-VM iperf3; each against a baseline (root).
+.PHONY: bench-vm
+bench-vm: build
+	$(NODE) dist/bench/vm/vm-bench.js
+
 clean:
 	rm -rf dist node_modules
