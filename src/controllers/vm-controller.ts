@@ -24,7 +24,7 @@ export class VmController {
     this.vms = new Informer(client, R.vm);
     this.vmis = new Informer(client, R.vmi);
     this.dvs = new Informer(client, R.dataVolume);
-    this.queue = new WorkQueue((k) => this.reconcile(k), 4, (k, e) => this.log(`vm ${k}: ${(e as Error).message}`));
+    this.queue = new WorkQueue((k) => this.reconcile(k), 16, (k, e) => this.log(`vm ${k}: ${(e as Error).message}`));
     const self = (o: KubeObject): void => this.queue.add(`${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
     const owner = (o: KubeObject): void => {
       const ref = o.metadata.ownerReferences?.find((r) => r.kind === 'VirtualMachine' && r.controller);

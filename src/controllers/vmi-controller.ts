@@ -23,6 +23,7 @@ export class VmiController {
   private readonly queue: WorkQueue;
   private readonly globalNamespaces: readonly string[];
   private readonly log: (m: string) => void;
+  private readonly placing = new Map<string, string>();
 
   constructor(private readonly client: ApiClient, opts: VmiControllerOptions = {}) {
     this.globalNamespaces = opts.globalNamespaces ?? DEFAULT_GLOBAL_NAMESPACES;
@@ -30,8 +31,9 @@ export class VmiController {
     this.vmis = new Informer(client, R.vmi);
     this.nodes = new Informer(client, R.node);
     this.nads = new Informer(client, R.nad);
-    // One worker: placements see each other's load.
-    this.queue = new WorkQueue((k) => this.reconcile(k), 1, (k, e) => this.log(`vmi ${k}: ${(e as Error).message}`));
+    // Several workers, so that placements share the store's group commits; the load of placements not yet
+    // seen by the informer is counted from `placing`, so concurrent placements still spread.
+    this.queue = new WorkQueue((k) => this.reconcile(k), 16, (k, e) => this.log(`vmi ${k}: ${(e as Error).message}`));
     const self = (o: KubeObject): void => this.queue.add(`${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
     this.vmis.addHandlers({ onAdd: self, onUpdate: self });
     const pending = (): void => {
@@ -69,7 +71,8 @@ export class VmiController {
     if (st.phase && st.phase !== 'Pending' && st.phase !== 'Scheduling') return;
     const load = new Map<string, number>();
     for (const v of this.vmis.list()) {
-      const n = (v.status as { nodeName?: string } | undefined)?.nodeName;
+      const k = `${v.metadata.namespace ?? ''}/${v.metadata.name ?? ''}`;
+      const n = (v.status as { nodeName?: string } | undefined)?.nodeName ?? this.placing.get(k);
       if (n) load.set(n, (load.get(n) ?? 0) + 1);
     }
     const nads = new Map(this.nads.list().map((n) => [`${n.metadata.namespace ?? ''}/${n.metadata.name ?? ''}`, n]));
@@ -78,6 +81,7 @@ export class VmiController {
     const old = st.conditions ?? [];
     let patch: Record<string, unknown>;
     if ('node' in result) {
+      this.placing.set(key, result.node);
       patch = {
         metadata: { labels: { [NODE_NAME_LABEL]: result.node } },
         status: {
@@ -95,7 +99,13 @@ export class VmiController {
     const nextStatus = patch['status'] as Record<string, unknown>;
     if (!patch['metadata'] && Object.entries(nextStatus).every(([k, v]) => deepEqual(cur?.[k], v))) return;
     // Guarded by resourceVersion: never place a VMI twice.
-    await this.client.patch(R.vmi, ns, name, 'merge', { ...patch, metadata: { ...(patch['metadata'] as object | undefined), resourceVersion: vmi.metadata.resourceVersion } })
-      .catch((e: unknown) => { if (!isNotFound(e) && (e as { code?: number }).code !== 409) throw e; });
+    try {
+      await this.client.patch(R.vmi, ns, name, 'merge', { ...patch, metadata: { ...(patch['metadata'] as object | undefined), resourceVersion: vmi.metadata.resourceVersion } });
+    } catch (e) {
+      if (!isNotFound(e) && (e as { code?: number }).code !== 409) throw e;
+    } finally {
+      // The informer has (or will have on the next event) the placement itself.
+      setTimeout(() => this.placing.delete(key), 5000).unref();
+    }
   }
 }
