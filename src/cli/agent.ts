@@ -47,6 +47,7 @@ export function agentCommand(): Command {
               }
             })),
             stateRoots,
+            diskRoot: join(o.data, 'disks'),
             runtimePrefix: o.vmPrefix,
             plumbing: new KernelPlumbing({ node: o.node, nodeNetns: o.netns, prefix: o.vmPrefix, runDir: join(vmRoot, 'run') }),
           },

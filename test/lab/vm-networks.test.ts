@@ -216,6 +216,21 @@ describe('VMs on the pod network and on Linux-bridge networks (netns runtime)', 
     assert.match(outcome, /VLAN 100 on bridge br-flat needs bridge VLAN filtering, which this node's kernel does not support/);
   });
 
+  it('a DataSource on a local qcow2 image: the DataVolume gets a copy-on-write disk over it', async () => {
+    const base = join(s.dataDir, 'base.qcow2');
+    assert.equal(spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '16M']).status, 0);
+    await c.create(R.dataSource, NS, { metadata: { name: 'local', namespace: NS, annotations: { 'virtnet.io/image': base } }, spec: { source: { pvc: { name: 'local', namespace: NS } } } });
+    const vm = vmYaml('withdisk', NS).replace('spec:\n  runStrategy', `spec:\n  dataVolumeTemplates:\n  - metadata:\n      name: withdisk\n    spec:\n      sourceRef:\n        kind: DataSource\n        name: local\n      storage:\n        resources:\n          requests:\n            storage: 1Gi\n  runStrategy`)
+      .replace('        devices:\n', '        devices:\n          disks:\n          - name: rootdisk\n            disk: {}\n')
+      .replace('      networks:', '      volumes:\n      - name: rootdisk\n        dataVolume:\n          name: withdisk\n      networks:');
+    s.kubectlOk(['apply', '-f', '-'], { input: vm });
+    await until(async () => ((await c.get(R.vmi, NS, 'withdisk').catch(() => undefined))?.status as { phase?: string } | undefined)?.phase === 'Running', 'the VM with a DataVolume to run', 30_000);
+    const dv = await c.get(R.dataVolume, NS, 'withdisk');
+    assert.equal((dv.status as { phase?: string }).phase, 'Succeeded');
+    const info = JSON.parse(spawnSync('qemu-img', ['info', '--output=json', join(s.dataDir, 'disks', `${dv.metadata.uid ?? ''}.qcow2`)], { encoding: 'utf8' }).stdout || '{}') as { 'backing-filename'?: string };
+    assert.equal(info['backing-filename'], base);
+  });
+
   it('stopping a VM removes its VMI, its launcher and its namespace VM', async () => {
     const uid = (await c.get(R.vmi, NS, 'spoof1')).metadata.uid ?? '';
     assert.equal(virtnet(['vm', 'stop', 'spoof1', '-n', NS, '--data', s.dataDir]).code, 0);

@@ -10,6 +10,10 @@ import { allocatePodIp, planNic, planVmiLaunch, vmiRuntimeId, LaunchError, POD_I
 import { vmiNics } from '../../common/kubevirt/vmi-networks.js';
 import { BRIDGE_RESOURCE_PREFIX } from '../../common/kubevirt/cni-config.js';
 import { Semaphore } from '../../runtime/netns/semaphore.js';
+import { existsSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../netns.js';
 
 export const VMI_FINALIZER = 'foregroundDeleteVirtualMachine';
 export const STATE_ANNOTATION = 'virtnet.io/runtime-state';
@@ -34,6 +38,8 @@ export interface VmHandlerOptions {
   plumbing: VmPlumbing;
   /** Where runtimes keep state, reported on the VMI for `virtnet vm exec|console` on this host. */
   stateRoots: Partial<Record<'qemu' | 'netns', string>>;
+  /** Where a DataVolume's copy-on-write disk (over a qcow2 DataSource image) lives: `<diskRoot>/<dv uid>.qcow2`. */
+  diskRoot?: string;
   /** The runtimes' netnsPrefix, reported on the VMI with the state root. */
   runtimePrefix: string;
   log: (m: string) => void;
@@ -193,7 +199,7 @@ export class VmHandler {
       await runtime.start({
         id: plan.id, hostNetns: launcher.netns, hostname: vmi.metadata.name ?? plan.id, nics: launcher.nics,
         memoryMiB: plan.memoryMiB, cpus: plan.cpus,
-        disk: plan.disk.kind === 'qcow2' ? { kind: 'qcow2', path: plan.disk.base } : { kind: 'builtin' },
+        disk: plan.disk.kind === 'qcow2' ? { kind: 'qcow2', path: await this.dataVolumeDisk(plan.disk) } : { kind: 'builtin' },
         ...(plan.userData !== undefined ? { cloudInit: { userData: plan.userData } } : {}),
       });
       const fresh = this.vmis.get(key) ?? vmi;
@@ -216,6 +222,21 @@ export class VmHandler {
       await this.opts.plumbing.teardownLauncher(plan.id).catch(() => undefined);
       return this.fail(vmi, e);
     }
+  }
+
+  /**
+   * The VM's own disk over a qcow2 image: a copy-on-write overlay per DataVolume, created on first start
+   * and kept (the VM's data) until the DataVolume goes.
+   */
+  private async dataVolumeDisk(disk: { base: string; dataVolumeUid: string }): Promise<string> {
+    if (!this.opts.diskRoot) throw new LaunchError('Unsupported', 'this agent has no disk directory for DataVolumes');
+    const path = join(this.opts.diskRoot, `${disk.dataVolumeUid}.qcow2`);
+    if (!existsSync(path)) {
+      await mkdir(this.opts.diskRoot, { recursive: true });
+      await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', disk.base, `${path}.tmp`], { timeoutMs: 60_000 });
+      await rename(`${path}.tmp`, path);
+    }
+    return path;
   }
 
   /** The interfaces as the domain knows them, before the guest reports: name, MAC, pod IP for masquerade. */

@@ -20,7 +20,7 @@ export interface VmiLaunchPlan {
   nics: PlannedNic[];
   memoryMiB: number;
   cpus: number;
-  disk: { kind: 'builtin' } | { kind: 'qcow2'; base: string } | { kind: 'blank' };
+  disk: { kind: 'builtin' } | { kind: 'qcow2'; base: string; dataVolumeUid: string } | { kind: 'blank' };
   userData?: string;
 }
 
@@ -111,7 +111,10 @@ export function planVmiLaunch(input: PlanInput): VmiLaunchPlan {
     if ((dv.status as { phase?: string } | undefined)?.phase !== 'Succeeded' || !image) {
       throw new LaunchError('DataVolumeNotReady', `DataVolume ${ns}/${v.dataVolume.name} is not ready`);
     }
-    disk = image === 'builtin' ? { kind: 'builtin' } : image === 'blank' ? { kind: 'blank' } : { kind: 'qcow2', base: image };
+    if (image !== 'builtin' && image !== 'blank' && !image.startsWith('/')) {
+      throw new LaunchError('FailedCreate', `DataVolume ${ns}/${v.dataVolume.name}: image ${JSON.stringify(image)} is not an absolute path of a qcow2 file`);
+    }
+    disk = image === 'builtin' ? { kind: 'builtin' } : image === 'blank' ? { kind: 'blank' } : { kind: 'qcow2', base: image, dataVolumeUid: dv.metadata.uid ?? v.dataVolume.name };
     break;
   }
   const ci = (spec.volumes ?? []).find((v) => v.cloudInitNoCloud)?.cloudInitNoCloud;
