@@ -4,9 +4,12 @@
 //              (`virtnet serve` + `virtnet lab up`, one node agent per node namespace) until Available,
 //              with maxUnavailable 50% (default) and 100%; baseline: `ip -n` by hand, node after node.
 //   bridges  — 100 bridges with a veth port each as one desired state through virtnet's engine + executor
-//              (applyNetworkState); baseline: the same commands through one `ip -n NS -batch -`.
-// Usage: node dist/bench/nmstate/nmstate-bench.js [--only rollout|bridges] [--rounds N] [--nodes N]
-//          [--bridges N] [--cpu-prof DIR] [--profile] [--time-limit SECONDS]
+//              (applyNetworkState), warm (from the agent's kept state) and cold (reading it first);
+//              baseline: the same commands through one `ip -n NS -batch -`.
+// Usage: node dist/bench/nmstate/nmstate-bench.js [--only rollout|bridges] [--rounds N] [--bridge-rounds N]
+//          [--nodes N] [--bridges N] [--cpu-prof DIR] [--profile] [--time-limit SECONDS]
+//   --rounds: rollout rounds (default 3); --bridge-rounds: bridges rounds (default 7: a round takes seconds,
+//   and one apply is tens of ms on a shared machine, so the median needs more of them).
 //   --cpu-prof DIR: rollout profiles virtnet serve and every node agent during one more, uncounted rollout
 //   and prints where their CPU went (profiles saved in DIR); bridges saves there the profile of its extra,
 //   uncounted apply (made whenever the target is missed). --profile: make that one even when it is met.
@@ -29,12 +32,13 @@ function option(name: string): string | undefined {
 const only = option('--only');
 if (only !== undefined && only !== 'rollout' && only !== 'bridges') throw new Error('--only takes rollout or bridges');
 const rounds = Number(option('--rounds') ?? 3);
+const bridgeRounds = Number(option('--bridge-rounds') ?? 7);
 const nodes = Number(option('--nodes') ?? 20);
 const bridgeCount = Number(option('--bridges') ?? 100);
 const timeLimitS = Number(option('--time-limit') ?? 900);
 const cpuProfDir = option('--cpu-prof');
 if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
-for (const [k, v, max] of [['--rounds', rounds, 9], ['--nodes', nodes, 200], ['--bridges', bridgeCount, 1000], ['--time-limit', timeLimitS, 7200]] as const) {
+for (const [k, v, max] of [['--rounds', rounds, 9], ['--bridge-rounds', bridgeRounds, 25], ['--nodes', nodes, 200], ['--bridges', bridgeCount, 1000], ['--time-limit', timeLimitS, 7200]] as const) {
   if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`${k} must be a whole number from 1 to ${max}`);
 }
 if (process.getuid?.() !== 0) throw new Error('run as root: the benchmarks create network namespaces');
@@ -59,7 +63,7 @@ console.log(`machine: ${cpus().length} CPU cores (${cpuModel}) SHARED by everyth
   ' with the ip/ping processes they start.');
 console.log(`  linux ${release()}, ${iproute}, node ${process.version}, memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB ` +
   `(${(freemem() / 2 ** 30).toFixed(1)} free), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at start.`);
-console.log(`run id ${id}: namespaces ${prefix}*, data ${dataDir}; rounds ${rounds}; figures are medians over the rounds; ` +
+console.log(`run id ${id}: namespaces ${prefix}*, data ${dataDir}; rounds ${rounds} (rollout), ${bridgeRounds} (bridges); figures are medians over the rounds; ` +
   `time limit ${timeLimitS} s.`);
 console.log('');
 
@@ -83,10 +87,10 @@ try {
     console.log('');
   }
   if (only === undefined || only === 'bridges') {
-    console.log(`bridges: ${bridgeCount} bridges on one node, ${rounds} rounds…`);
+    console.log(`bridges: ${bridgeCount} bridges on one node, ${bridgeRounds} rounds…`);
     try {
       const res = await runBridges({
-        id, count: bridgeCount, rounds, repoRoot, log,
+        id, count: bridgeCount, rounds: bridgeRounds, repoRoot, log,
         ...(cpuProfDir ? { cpuProfDir: resolve(cpuProfDir) } : {}),
         forceProfile: process.argv.includes('--profile'),
       });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { applyNetworkState } from '../../src/agent/apply-network-state.js';
 import { readCurrentState, type CurrentState, type IpLink } from '../../src/agent/nmstate/current-state.js';
-import { StepError, execute } from '../../src/agent/nmstate/executor.js';
+import { StepError, execute, startBatch } from '../../src/agent/nmstate/executor.js';
 import { CurrentStateCache, type FreshStateSource } from '../../src/agent/nmstate/fresh-state.js';
 import { watchNetlink, type NetlinkMonitor } from '../../src/agent/nmstate/netlink-monitor.js';
 import type { PlanStep } from '../../src/agent/nmstate/plan-step.js';
@@ -111,6 +111,22 @@ describe('apply fast path', { skip }, () => {
       assert.equal((res.dumps?.[0] as IpLink[]).find((l) => l.ifname === 'vn-fb0')?.mtu, 1490);
       const addrs = res.dumps?.[1] as { ifname: string; addr_info?: { family: string }[] }[];
       assert.equal(addrs.find((a) => a.ifname === 'vn-fb0')?.addr_info?.some((a) => a.family === 'inet'), false);
+    });
+
+    it('a batch started ahead runs the first ip steps; one never used exits when closed', async () => {
+      const early = startBatch(NS_EX);
+      const res = await execute([
+        step('a', 'link', 'add', 'vn-fe0', 'type', 'bridge'),
+        { cmd: 'sysctl', args: ['-w', 'net.ipv4.conf.vn-fe0.forwarding=1'], why: 'forwarding' },
+        step('b', 'link', 'set', 'dev', 'vn-fe0', 'up'),
+      ], NS_EX, { early, trailingDumps: ['link show'] });
+      assert.equal(res.done.length, 3);
+      assert.equal(early.available, false);
+      assert.equal((await early.result).code, 0);
+      assert.ok((res.dumps?.[0] as IpLink[]).find((l) => l.ifname === 'vn-fe0')?.flags?.includes('UP'));
+      const unused = startBatch(NS_EX);
+      unused.close();
+      assert.deepEqual(await unused.result, { stdout: '', stderr: '', code: 0 });
     });
   });
 

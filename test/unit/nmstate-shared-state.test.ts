@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import {
-  computeApply, evaluateCaptures, renderPlanResult, resolveTemplate, verifyState, type NetworkState,
+  computeApply, evaluateCaptures, parseNetworkState, renderPlanResult, resolveTemplate, verifyState, type NetworkState,
 } from '../../src/agent/nmstate/index.js';
 import { cloneJson } from '../../src/agent/nmstate/json-clone.js';
 import { verificationReads } from '../../src/agent/nmstate/verify.js';
@@ -41,6 +41,8 @@ function outputs(dir: string, current: NetworkState): string {
   }
   const r = computeApply(desired, current);
   if (!r.ok) return `error ${r.error.toString()}`;
+  // Nor does it change the parsed desired state it hands back (merge shares parts of it).
+  assert.deepEqual(r.value.desired, parseNetworkState(desired));
   const after = readYaml(dir, 'after.yaml') as NetworkState | undefined;
   const verify = after ? String(verifyState(r.value.merged, deepFreeze(after)) ?? 'ok') : '-';
   return JSON.stringify([renderPlanResult(r.value.plan), r.value.revert, r.value.normalized, r.value.warnings, verify]);

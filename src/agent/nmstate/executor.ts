@@ -336,8 +336,8 @@ async function executeSteps(steps: readonly PlanStep[], netns: string, opts: Exe
   for (let index = 0; index < steps.length;) {
     let end = index;
     while (end < steps.length && batchable(steps[end]!)) end++;
-    // The last run of ip steps carries the dumps, even a run of one step: still one process fewer; so
-    // does the first run when a process was started for it ahead.
+    // The last run of ip steps carries the dumps, even a run of one step (still one process fewer); a
+    // run of one step also goes through the process started ahead while that is unused.
     const withDumps = end === steps.length && trailing.length > 0;
     const ahead = early?.available === true ? early : undefined;
     if (end - index >= 2 || ((withDumps || ahead) && end > index)) {

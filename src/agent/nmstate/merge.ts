@@ -58,7 +58,8 @@ export function mergeStates(desired: NetworkState, current: NetworkState): Merge
     if (existing) return existing;
     const c = cur.get(name);
     if (!c) return undefined;
-    const m: MergedInterface = { name, current: c, forApply: { name, type: c.type ?? 'unknown' }, merged: cloneJson(c) };
+    // Only top-level keys of `merged` are ever replaced, so it may share the rest with `current`.
+    const m: MergedInterface = { name, current: c, forApply: { name, type: c.type ?? 'unknown' }, merged: { ...c } };
     // An interface pulled in only as a port (or child) keeps existing: its current `down` is a link
     // state, not a desired `state: down` (which would remove a virtual interface).
     if (m.merged.state === 'down') delete m.merged.state;
@@ -97,7 +98,8 @@ export function mergeStates(desired: NetworkState, current: NetworkState): Merge
 function resolveDesired(list: readonly AnyInterface[], cur: Map<string, AnyInterface>): AnyInterface[] {
   const out: AnyInterface[] = [];
   for (const d0 of list) {
-    const d = cloneJson(d0);
+    // A shallow copy: only `type` is set on it below; merging copies whatever it takes from it.
+    const d = { ...d0 };
     const c = cur.get(d.name);
     if (d.type === undefined || d.type === 'unknown') {
       if (!c) {
@@ -176,14 +178,19 @@ function specialMerge(merged: AnyInterface, d: AnyInterface, c: AnyInterface | u
 
 /** Verification leaves out what the kernel reports differently from what was asked. */
 function verifyView(forApply: AnyInterface): AnyInterface {
-  const v = cloneJson(forApply);
+  // Copies of what changes, the rest shared with forApply (verification only reads it).
+  const v = { ...forApply };
   delete v['copy-mac-from'];
   delete v.description;
   for (const fam of ['ipv4', 'ipv6'] as const) {
     const ip = v[fam];
-    if (ip && isAuto(ip, fam)) delete ip.address;
+    if (ip && isAuto(ip, fam)) {
+      const copy = { ...ip };
+      delete copy.address;
+      v[fam] = copy;
+    }
   }
-  if (v.bridge?.port) v.bridge.port.sort((a, b) => a.name.localeCompare(b.name));
+  if (v.bridge?.port) v.bridge = { ...v.bridge, port: [...v.bridge.port].sort((a, b) => a.name.localeCompare(b.name)) };
   return v;
 }
 
