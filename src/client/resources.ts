@@ -27,4 +27,7 @@ export const R = {
   dataVolume: ref('cdi.kubevirt.io', 'DataVolume'),
   dataSource: ref('cdi.kubevirt.io', 'DataSource'),
   nad: ref('k8s.cni.cncf.io', 'NetworkAttachmentDefinition'),
+  udn: ref('k8s.ovn.org', 'UserDefinedNetwork'),
+  cudn: ref('k8s.ovn.org', 'ClusterUserDefinedNetwork'),
+  ipamClaim: ref('k8s.cni.cncf.io', 'IPAMClaim'),
 } as const;

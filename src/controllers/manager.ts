@@ -7,6 +7,7 @@ import { OperatorController } from './operator-controller.js';
 import { VmController } from './vm-controller.js';
 import { VmiController } from './vmi-controller.js';
 import { DataVolumeController } from './datavolume-controller.js';
+import { startUdnControllers } from './udn-controller.js';
 
 export interface ControllerManager {
   stop(): void;
@@ -33,6 +34,7 @@ export async function startControllers(client: ApiClient, opts: ControllerOption
   await nmstate.start();
   await operators.start();
   await Promise.all([vms.start(), vmis.start(), dvs.start()]);
+  const udns = await startUdnControllers(client, log);
   return {
     stop() {
       nodeLifecycle.stop();
@@ -42,6 +44,7 @@ export async function startControllers(client: ApiClient, opts: ControllerOption
       vms.stop();
       vmis.stop();
       dvs.stop();
+      udns.stop();
     },
   };
 }

@@ -5,6 +5,7 @@ import { arr, dateTime, obj, opt, str, stringList } from '../../field-types.js';
 import { kindSchema, METADATA_STRATEGIC_RULES, spec, status } from '../../meta.js';
 import { AGE_COLUMN, stringField } from '../../printer-columns.js';
 import { isPlainObject } from '../../../common/object.js';
+import { admitNamespaceLabels } from '../../k8s.ovn.org/v1/namespace-label-policy.js';
 
 const namespaceCondition = obj({
   lastTransitionTime: opt(dateTime('Last time the condition transitioned from one status to another.')),
@@ -67,6 +68,12 @@ export const namespaceKind: KindDef = {
     if (!fins.includes(NAMESPACE_FINALIZER)) fins.push(NAMESPACE_FINALIZER);
     o['spec'] = { ...s, finalizers: fins };
     o['status'] = { phase: 'Active' };
+  },
+  // KindDef has no hook for admission policies: the UDN namespace-label policy throws its own Status here
+  // (a field error would read `Namespace "x" is invalid`, not the policy's denial).
+  validate: (o, old) => {
+    admitNamespaceLabels(o, old);
+    return [];
   },
   nameRule: 'label',
 };

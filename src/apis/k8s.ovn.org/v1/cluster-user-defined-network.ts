@@ -8,7 +8,8 @@ import { labelSelector, obj, opt } from '../../field-types.js';
 import { invalid } from '../../field-errors.js';
 import { conditionList, kindSchema, status } from '../../meta.js';
 import { DEFAULT_CRD_COLUMNS } from '../../printer-columns.js';
-import { layer2Config, layer3Config, topology, validateTopology } from './network-spec.js';
+import { layer2Config, layer3Config, layerRules, topology, topologyRules } from './network-spec.js';
+import { celErrors } from './cel.js';
 
 export const cudnSchema = kindSchema('ClusterUserDefinedNetwork describe network request for a shared network across namespaces.', {
   spec: obj({
@@ -41,13 +42,14 @@ export const cudnKind: KindDef = {
   subresources: { status: true },
   printerColumns: DEFAULT_CRD_COLUMNS,
   fieldSelectors: [],
-  validate: (o, old) => {
-    const errs: FieldError[] = [];
+  validate: (o, old) => celErrors(cudnKind, o, () => {
     const spec = isPlainObject(o['spec']) ? o['spec'] : {};
     const oldNetwork = old && isPlainObject(old['spec']) ? old['spec']['network'] : undefined;
+    // The topology rules are NetworkSpec's own (type markers), so they come before the field's transition rule.
+    const errs: FieldError[] = topologyRules(spec['network'], 'spec.network');
     if (oldNetwork !== undefined && !deepEqual(spec['network'], oldNetwork)) errs.push(invalid('spec.network', 'object', 'Network spec is immutable'));
-    errs.push(...validateTopology(spec['network'], 'spec.network'));
+    errs.push(...layerRules(spec['network'], 'spec.network'));
     return errs;
-  },
+  }),
   nameRule: 'subdomain',
 };

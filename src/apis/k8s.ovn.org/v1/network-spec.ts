@@ -56,14 +56,14 @@ function dualStackRule(values: unknown[], path: string): FieldError[] {
   return cidrFamily(values[0]) === cidrFamily(values[1]) ? [invalid(path, 'array', FAMILIES_RULE)] : [];
 }
 
+/** The list's own rule first, then its items' (the CEL validator checks a node before its children). */
 function cidrList(v: unknown, path: string, itemCIDR: (item: unknown) => unknown, itemPath: (i: number) => string): FieldError[] {
   if (!Array.isArray(v)) return [];
-  const errs: FieldError[] = [];
+  const errs = dualStackRule(v.map(itemCIDR), path);
   v.forEach((item, i) => {
     const c = itemCIDR(item);
     if (typeof c === 'string' && !isCIDR(c)) errs.push(invalid(itemPath(i), 'string', 'CIDR is invalid'));
   });
-  errs.push(...dualStackRule(v.map(itemCIDR), path));
   return errs;
 }
 
@@ -99,27 +99,33 @@ export function validateLayer3(l3: unknown, path: string): FieldError[] {
   const subnets = Array.isArray(l3['subnets']) ? l3['subnets'] : [];
   const cidrOf = (s: unknown): unknown => (isPlainObject(s) ? s['cidr'] : undefined);
   errs.push(...mtuRule(l3, subnets.map(cidrOf), path));
+  errs.push(...dualStackRule(subnets.map(cidrOf), `${path}.subnets`));
   subnets.forEach((s, i) => {
-    if (!isPlainObject(s) || typeof s['hostSubnet'] !== 'number' || typeof s['cidr'] !== 'string') return;
-    const parsed = parseCIDR(s['cidr']);
-    if (!parsed) return;
+    if (!isPlainObject(s)) return;
     const p = `${path}.subnets[${i}]`;
-    if (s['hostSubnet'] <= parsed.prefixLength) errs.push(invalid(p, 'object', 'HostSubnet must be smaller than CIDR subnet'));
-    if (parsed.family === 4 && s['hostSubnet'] >= 32) errs.push(invalid(p, 'object', 'HostSubnet must < 32 for ipv4 CIDR'));
+    const parsed = typeof s['cidr'] === 'string' ? parseCIDR(s['cidr']) : undefined;
+    if (parsed && typeof s['hostSubnet'] === 'number') {
+      if (s['hostSubnet'] <= parsed.prefixLength) errs.push(invalid(p, 'object', 'HostSubnet must be smaller than CIDR subnet'));
+      if (parsed.family === 4 && s['hostSubnet'] >= 32) errs.push(invalid(p, 'object', 'HostSubnet must < 32 for ipv4 CIDR'));
+    }
+    if (typeof s['cidr'] === 'string' && !parsed) errs.push(invalid(`${p}.cidr`, 'string', 'CIDR is invalid'));
   });
-  errs.push(...cidrList(l3['subnets'], `${path}.subnets`, cidrOf, (i) => `${path}.subnets[${i}].cidr`));
   errs.push(...cidrList(l3['joinSubnets'], `${path}.joinSubnets`, (x) => x, (i) => `${path}.joinSubnets[${i}]`));
   return errs;
 }
 
-/** The two topology rules on the object holding `topology`, `layer2`, `layer3`. */
-export function validateTopology(spec: unknown, path: string): FieldError[] {
+/** The two topology rules of the object holding `topology`, `layer2`, `layer3` (its own node's rules). */
+export function topologyRules(spec: unknown, path: string): FieldError[] {
   if (!isPlainObject(spec)) return [];
   const errs: FieldError[] = [];
   const t = spec['topology'];
   if ((t === 'Layer3') !== has(spec, 'layer3')) errs.push(invalid(path, 'object', 'spec.layer3 is required when topology is Layer3 and forbidden otherwise'));
   if ((t === 'Layer2') !== has(spec, 'layer2')) errs.push(invalid(path, 'object', 'spec.layer2 is required when topology is Layer2 and forbidden otherwise'));
-  errs.push(...validateLayer3(spec['layer3'], `${path}.layer3`));
-  errs.push(...validateLayer2(spec['layer2'], `${path}.layer2`));
   return errs;
+}
+
+/** The rules below that object: its `layer3` and `layer2` sections (checked after the node's own). */
+export function layerRules(spec: unknown, path: string): FieldError[] {
+  if (!isPlainObject(spec)) return [];
+  return [...validateLayer3(spec['layer3'], `${path}.layer3`), ...validateLayer2(spec['layer2'], `${path}.layer2`)];
 }

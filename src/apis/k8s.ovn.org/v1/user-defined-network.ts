@@ -8,7 +8,8 @@ import { obj, opt } from '../../field-types.js';
 import { invalid } from '../../field-errors.js';
 import { conditionList, kindSchema, status } from '../../meta.js';
 import { DEFAULT_CRD_COLUMNS } from '../../printer-columns.js';
-import { layer2Config, layer3Config, topology, validateTopology } from './network-spec.js';
+import { layer2Config, layer3Config, layerRules, topology, topologyRules } from './network-spec.js';
+import { celErrors } from './cel.js';
 
 export const udnSchema = kindSchema('UserDefinedNetwork describe network request for a Namespace.', {
   spec: obj({
@@ -43,12 +44,12 @@ export const udnKind: KindDef = {
   subresources: { status: true },
   printerColumns: DEFAULT_CRD_COLUMNS,
   fieldSelectors: [],
-  validate: (o, old) => {
+  validate: (o, old) => celErrors(udnKind, o, () => {
     const errs: FieldError[] = [];
     // Transition rule `self == oldSelf` on spec: only on update.
     if (old && old['spec'] !== undefined && !deepEqual(o['spec'], old['spec'])) errs.push(invalid('spec', 'object', 'Spec is immutable'));
-    errs.push(...validateTopology(o['spec'], 'spec'));
+    errs.push(...topologyRules(o['spec'], 'spec'), ...layerRules(o['spec'], 'spec'));
     return errs;
-  },
+  }),
   nameRule: 'subdomain',
 };
