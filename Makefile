@@ -55,3 +55,13 @@ bench-vm: build
 
 clean:
 	rm -rf dist node_modules
+
+# DORA/s of the node's UDN DHCP daemon against dnsmasq, same load from a client namespace (root).
+.PHONY: bench-dhcp
+bench-dhcp: build
+	$(NODE) dist/bench/dhcp/dhcp-bench.js
+
+# Cross-node VM-to-VM iperf3 over the Layer2 UDN overlay against a plain bridge path (root).
+.PHONY: bench-udn
+bench-udn: build
+	$(NODE) dist/bench/udn/overlay-bench.js
