@@ -58,7 +58,20 @@ function withCreateLock<T>(fn: () => Promise<T>): Promise<T> {
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+export const NETWORK_ID_ANNOTATION = 'k8s.ovn.org/network-id';
+
+function networkNameOf(nad: KubeObject): string | undefined {
+  try {
+    return (JSON.parse((nad.spec as { config?: string } | undefined)?.config ?? '{}') as { name?: string }).name;
+  } catch {
+    return undefined;
+  }
+}
+
 export class UdnNadWriter {
+  /** Ids handed out by this process, until the cache shows them (two networks never get one id). */
+  private readonly givenIds = new Set<string>();
+
   constructor(private readonly client: ApiClient, private readonly caches: UdnCaches) {}
 
   /** updateNAD: the NAD `owner` wants in `namespace`, created or repaired. */
@@ -83,7 +96,30 @@ export class UdnNadWriter {
     });
   }
 
-  private async act(plan: NadPlan): Promise<SyncOutcome> {
+  /**
+   * The network's id (OVN-Kubernetes' `k8s.ovn.org/network-id` NAD annotation; virtnet's VXLAN VNI): kept
+   * once given, shared by every NAD of one network (a CUDN's), else the lowest id no network holds.
+   */
+  private withNetworkId(plan: NadPlan): NadPlan {
+    if (plan.kind !== 'create' && plan.kind !== 'update' && plan.kind !== 'keep') return plan;
+    if (plan.nad.metadata.annotations?.[NETWORK_ID_ANNOTATION]) return plan;
+    const netName = networkNameOf(plan.nad);
+    const nads = this.caches.nads.list();
+    const same = nads.find((n) => networkNameOf(n) === netName && n.metadata.annotations?.[NETWORK_ID_ANNOTATION]);
+    let id = same?.metadata.annotations?.[NETWORK_ID_ANNOTATION];
+    if (!id) {
+      const taken = new Set([...nads.map((n) => n.metadata.annotations?.[NETWORK_ID_ANNOTATION]), ...this.givenIds].filter((x): x is string => !!x));
+      let n = 1;
+      while (taken.has(String(n))) n++;
+      id = String(n);
+      this.givenIds.add(id);
+    }
+    const nad = { ...plan.nad, metadata: { ...plan.nad.metadata, annotations: { ...(plan.nad.metadata.annotations ?? {}), [NETWORK_ID_ANNOTATION]: id } } };
+    return plan.kind === 'keep' ? { kind: 'update', nad } : { ...plan, nad };
+  }
+
+  private async act(input: NadPlan): Promise<SyncOutcome> {
+    const plan = this.withNetworkId(input);
     switch (plan.kind) {
       case 'error':
         return { error: plan.message };
