@@ -65,3 +65,8 @@ bench-dhcp: build
 .PHONY: bench-udn
 bench-udn: build
 	$(NODE) dist/bench/udn/overlay-bench.js
+
+# IPAM through the API: the IPAM controller against whereabouts-style client-side allocation, 50 claimers.
+.PHONY: bench-ipam
+bench-ipam: build
+	$(NODE) dist/bench/ipam/ipam-bench.js

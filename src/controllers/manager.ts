@@ -8,6 +8,7 @@ import { VmController } from './vm-controller.js';
 import { VmiController } from './vmi-controller.js';
 import { DataVolumeController } from './datavolume-controller.js';
 import { startUdnControllers } from './udn-controller.js';
+import { IpamController } from './ipam-controller.js';
 
 export interface ControllerManager {
   stop(): void;
@@ -29,11 +30,12 @@ export async function startControllers(client: ApiClient, opts: ControllerOption
   const vms = new VmController(client, log);
   const vmis = new VmiController(client, { ...(opts.nadGlobalNamespaces ? { globalNamespaces: opts.nadGlobalNamespaces } : {}), log });
   const dvs = new DataVolumeController(client, log);
+  const ipam = new IpamController(client, { log });
   nodeLifecycle.start();
   await nncp.start();
   await nmstate.start();
   await operators.start();
-  await Promise.all([vms.start(), vmis.start(), dvs.start()]);
+  await Promise.all([vms.start(), vmis.start(), dvs.start(), ipam.start()]);
   const udns = await startUdnControllers(client, log);
   return {
     stop() {
@@ -45,6 +47,7 @@ export async function startControllers(client: ApiClient, opts: ControllerOption
       vmis.stop();
       dvs.stop();
       udns.stop();
+      ipam.stop();
     },
   };
 }
