@@ -67,7 +67,22 @@ export interface UdnNodeResult {
  * Makes the node carry network `net`: bridge, VXLAN to the peers, router namespace with the distributed
  * gateway, isolation, DHCP for the reservations. Idempotent: call again when peers or reservations change.
  */
-export async function ensureUdnNode(nodeNetns: string, net: UdnNetwork, opts: UdnNodeOptions): Promise<UdnNodeResult> {
+export function ensureUdnNode(nodeNetns: string, net: UdnNetwork, opts: UdnNodeOptions): Promise<UdnNodeResult> {
+  return perNode(nodeNetns, () => ensure(nodeNetns, net, opts));
+}
+
+// The node tables are shared by the node's networks and removed with the last one: changes to one node
+// are serialised, so a removal cannot delete them while an ensure of another network relies on them.
+const nodeQueues = new Map<string, Promise<unknown>>();
+function perNode<T>(nodeNetns: string, fn: () => Promise<T>): Promise<T> {
+  const next = (nodeQueues.get(nodeNetns) ?? Promise.resolve()).then(fn, fn);
+  const tail = next.catch(() => undefined);
+  nodeQueues.set(nodeNetns, tail);
+  void tail.then(() => { if (nodeQueues.get(nodeNetns) === tail) nodeQueues.delete(nodeNetns); });
+  return next;
+}
+
+async function ensure(nodeNetns: string, net: UdnNetwork, opts: UdnNodeOptions): Promise<UdnNodeResult> {
   const node = nodeLabel(nodeNetns, opts);
   const links = await nodeLinks(nodeNetns);
   const uplinkName = opts.uplink ?? 'eth0';
@@ -158,9 +173,10 @@ export async function removeUdnNode(nodeNetns: string, key: string, opts: UdnRem
   checkKey(key);
   checkPrefix(opts.prefix);
   const node = nodeLabel(nodeNetns, opts);
-  const vni = await findVni(nodeNetns, key, opts, node);
-  if (vni === undefined) return;
-  await removeByVni(nodeNetns, vni, opts, node);
+  return perNode(nodeNetns, async () => {
+    const vni = await findVni(nodeNetns, key, opts, node);
+    if (vni !== undefined) await removeByVni(nodeNetns, vni, opts, node);
+  });
 }
 
 /** Replaces the network's DHCP reservations; the daemon serves them without a restart. */
