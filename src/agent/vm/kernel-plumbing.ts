@@ -1,7 +1,9 @@
 // VmPlumbing on the node's kernel: src/agent/vm-network (iproute2, nftables, dnsmasq).
 import { run } from '../netns.js';
 import type { NicLaunch } from '../../runtime/runtime.js';
-import type { VmPlumbing, LauncherNic as HandlerNic, LauncherResult, PodNetworkInput } from './vm-plumbing.js';
+import { join } from 'node:path';
+import type { VmPlumbing, LauncherNic as HandlerNic, LauncherResult, PodNetworkInput, UdnNetworkInput } from './vm-plumbing.js';
+import { ensureUdnNode } from '../udn/index.js';
 import {
   addLauncherNic, ensurePodNetwork, setupLauncher, teardownLauncher, readBridgeCapacity, podGateway,
   type LauncherNic, type LauncherNicResult,
@@ -31,6 +33,11 @@ export class KernelPlumbing implements VmPlumbing {
     if (p.binding === 'masquerade') {
       if (!this.slice || !n.podIp) throw new Error(`node ${this.opts.node}: the pod network is not set up yet`);
       return { name: p.name, mac: p.mac, binding: 'masquerade', network: { kind: 'pod', podIP: n.podIp, podCIDR: this.slice, gateway: podGateway(this.slice) } };
+    }
+    if (p.binding === 'udn') {
+      if (!n.udn) throw new Error(`interface ${p.name}: the network ${p.network.config.name} is not set up on node ${this.opts.node}`);
+      // A UDN NIC is a bridge port on the network's bridge; the MAC spoof check keeps VMs to their own MAC.
+      return { name: p.name, mac: p.mac, binding: 'bridge', network: { kind: 'bridge-nad', bridge: n.udn.bridge, macspoofchk: true, mtu: n.udn.mtu } };
     }
     const c = p.network.config;
     return {
@@ -74,6 +81,14 @@ export class KernelPlumbing implements VmPlumbing {
     const out = await run('ip', ['netns', 'list']);
     const head = `${this.opts.prefix}l-`;
     return out.stdout.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(head)).map((n) => n.slice(head.length));
+  }
+
+  async ensureUdn(net: UdnNetworkInput): Promise<{ bridge: string; mtu: number }> {
+    const r = await ensureUdnNode(this.opts.nodeNetns, {
+      key: net.key, vni: net.vni, subnet: net.subnet, gateway: net.gateway, peers: net.peers, reservations: net.reservations,
+      ...(net.mtu !== undefined ? { mtu: net.mtu } : {}),
+    }, { prefix: this.opts.prefix, runDir: join(this.opts.runDir, 'udn'), localIP: net.localIP, node: this.opts.node });
+    return { bridge: r.bridge, mtu: r.mtu };
   }
 
   bridgeCapacity(): Promise<Record<string, string>> {

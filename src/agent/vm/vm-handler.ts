@@ -8,6 +8,14 @@ import type { VmRuntime, NicLaunch, GuestInterface } from '../../runtime/runtime
 import type { VmPlumbing, LauncherNic } from './vm-plumbing.js';
 import { allocatePodIp, planNic, planVmiLaunch, vmiRuntimeId, LaunchError, POD_IP_ANNOTATION, RUNTIME_ANNOTATION, type PlannedNic } from './vmi-launch-plan.js';
 import { vmiNics } from '../../common/kubevirt/vmi-networks.js';
+import { indexUdnNads, type OvnNetConfig } from '../../common/kubevirt/udn-attachments.js';
+
+/** The first host address of an IPv4 CIDR: a Layer2 UDN's gateway. */
+function firstHost(cidr: string): string {
+  const [base] = cidr.split('/') as [string];
+  const n = base.split('.').reduce((a, o) => a * 256 + Number(o), 0) + 1;
+  return [24, 16, 8, 0].map((x) => Math.floor(n / 2 ** x) % 256).join('.');
+}
 import { BRIDGE_RESOURCE_PREFIX } from '../../common/kubevirt/cni-config.js';
 import { Semaphore } from '../../runtime/netns/semaphore.js';
 import { existsSync } from 'node:fs';
@@ -62,6 +70,7 @@ export class VmHandler {
   private readonly nads: Informer;
   private readonly dvs: Informer;
   private readonly nodes: Informer;
+  private readonly claims: Informer;
   private readonly queue: WorkQueue;
   private readonly launchSlots = new Semaphore(LAUNCH_SLOTS);
   private readonly reservedPodIps = new Set<string>();
@@ -75,15 +84,19 @@ export class VmHandler {
     this.nads = new Informer(client, R.nad);
     this.dvs = new Informer(client, R.dataVolume);
     this.nodes = new Informer(client, R.node);
+    this.claims = new Informer(client, R.ipamClaim);
     this.queue = new WorkQueue((k) => this.reconcile(k), QUEUE_WORKERS, (k, e) => opts.log(`vmi ${k}: ${(e as Error).message}`));
     const self = (o: KubeObject): void => this.queue.add(`${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
     this.vmis.addHandlers({ onAdd: self, onUpdate: self, onDelete: self });
+    this.claims.addHandlers({
+      onAdd: (c) => this.kickClaimOwner(c), onUpdate: (c) => this.kickClaimOwner(c),
+    });
     this.nodes.addHandlers({ onAdd: () => this.queue.add('@pod-network'), onUpdate: () => this.queue.add('@pod-network'), onDelete: () => this.queue.add('@pod-network') });
   }
 
   async start(): Promise<void> {
-    for (const i of [this.vmis, this.nads, this.dvs, this.nodes]) i.start();
-    await Promise.all([this.vmis.synced, this.nads.synced, this.dvs.synced, this.nodes.synced]);
+    for (const i of [this.vmis, this.nads, this.dvs, this.nodes, this.claims]) i.start();
+    await Promise.all([this.vmis.synced, this.nads.synced, this.dvs.synced, this.nodes.synced, this.claims.synced]);
     this.queue.add('@pod-network');
     this.queue.add('@gc');
     const mark = (): void => {
@@ -98,8 +111,14 @@ export class VmHandler {
   stop(): void {
     this.stopped = true;
     if (this.markerTimer) clearTimeout(this.markerTimer);
-    for (const i of [this.vmis, this.nads, this.dvs, this.nodes]) i.stop();
+    for (const i of [this.vmis, this.nads, this.dvs, this.nodes, this.claims]) i.stop();
     this.queue.stop();
+  }
+
+  /** An IPAMClaim `<vm>.<network>` changed: its VMI (named like the VM) may be waiting for it. */
+  private kickClaimOwner(c: KubeObject): void {
+    const vm = c.metadata.labels?.['kubevirt.io/vm'] ?? (c.metadata.name ?? '').split('.')[0];
+    if (vm && this.vmis.get(`${c.metadata.namespace ?? ''}/${vm}`)) this.queue.add(`${c.metadata.namespace ?? ''}/${vm}`);
   }
 
   private runtimeFor(kind: string | undefined): VmRuntime {
@@ -174,8 +193,59 @@ export class VmHandler {
 
   private async launcherNics(vmi: KubeObject, planned: PlannedNic[]): Promise<LauncherNic[]> {
     const out: LauncherNic[] = [];
-    for (const p of planned) out.push(p.binding === 'masquerade' ? { planned: p, podIp: await this.podIpFor(vmi) } : { planned: p });
+    for (const p of planned) {
+      if (p.binding === 'masquerade') out.push({ planned: p, podIp: await this.podIpFor(vmi) });
+      else if (p.binding === 'udn') out.push({ planned: p, udn: await this.ensureUdn(p.network.config, p.network.nad, { vmi, nic: p }) });
+      else out.push({ planned: p });
+    }
     return out;
+  }
+
+  /** The IPAMClaim's address (`192.168.254.3/24` → the address), or a LaunchError while IPAM has not answered. */
+  private claimedIp(namespace: string, claim: string): string {
+    const c = this.claims.get(`${namespace}/${claim}`);
+    const ip = (c?.status as { ips?: string[] } | undefined)?.ips?.find((x) => !x.includes(':'));
+    if (!ip) throw new LaunchError('IPAMPending', `waiting for IPAMClaim ${namespace}/${claim} to get an address`);
+    return ip.split('/')[0]!;
+  }
+
+  /**
+   * Sets up (or updates) a Layer2 UDN on this node: its overlay to every other node, the gateway, and the
+   * DHCP reservations of this node's VMs on it (`adding`: the VMI being launched, not yet Running).
+   */
+  private async ensureUdn(config: OvnNetConfig, nadKey: string, adding?: { vmi: KubeObject; nic: PlannedNic }): Promise<{ bridge: string; mtu: number }> {
+    const nad = this.nads.get(nadKey);
+    const vni = Number(nad?.metadata.annotations?.['k8s.ovn.org/network-id']);
+    if (!Number.isInteger(vni) || vni < 1) throw new LaunchError('IPAMPending', `network ${config.name} has no network id yet`);
+    const subnet = config.subnets.find((x) => !x.includes(':'));
+    if (!subnet) throw new LaunchError('Unsupported', `network ${config.name}: only IPv4 Layer2 subnets are implemented`);
+    const nodes = this.nodes.list();
+    const addr = (n: KubeObject | undefined): string | undefined => (n?.status as { addresses?: { type: string; address: string }[] } | undefined)?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    const localIP = addr(nodes.find((n) => n.metadata.name === this.opts.node));
+    if (!localIP) throw new LaunchError('PodNetworkNotReady', `node ${this.opts.node} has no InternalIP`);
+    const peers = nodes.filter((n) => n.metadata.name !== this.opts.node).map(addr).filter((a): a is string => !!a).sort();
+    const reservations: { mac: string; ip: string; hostname: string }[] = [];
+    const nadsMap = new Map(this.nads.list().map((n) => [`${n.metadata.namespace ?? ''}/${n.metadata.name ?? ''}`, n]));
+    const udnIndex = indexUdnNads(this.nads.list());
+    const vmis = this.vmis.list().filter((v) => !v.metadata.deletionTimestamp && (v.status as { nodeName?: string } | undefined)?.nodeName === this.opts.node);
+    for (const v of adding && !vmis.some((x) => x.metadata.uid === adding.vmi.metadata.uid) ? [...vmis, adding.vmi] : vmis) {
+      for (const n of vmiNics(v.spec as never, v.metadata.namespace ?? '')) {
+        let p: PlannedNic;
+        try {
+          p = planNic(v, n, nadsMap, udnIndex);
+        } catch {
+          continue;
+        }
+        if (p.binding !== 'udn' || p.network.config.name !== config.name) continue;
+        try {
+          reservations.push({ mac: p.mac, ip: this.claimedIp(v.metadata.namespace ?? '', p.network.claim), hostname: v.metadata.name ?? '' });
+        } catch (e) {
+          if (adding && v === adding.vmi) throw e;
+        }
+      }
+    }
+    const gateway = firstHost(subnet);
+    return this.opts.plumbing.ensureUdn({ key: config.name, vni, subnet, gateway, ...(config.mtu !== undefined ? { mtu: config.mtu } : {}), peers, localIP, reservations });
   }
 
   private async launch(vmi: KubeObject): Promise<{ requeueAfter?: number } | void> {
@@ -220,6 +290,8 @@ export class VmHandler {
       return { requeueAfter: 500 };
     } catch (e) {
       await this.opts.plumbing.teardownLauncher(plan.id).catch(() => undefined);
+      // IPAM answers through the IPAMClaim: wait for it (its update requeues the VMI too).
+      if (e instanceof LaunchError && e.reason === 'IPAMPending') return { requeueAfter: 1000 };
       return this.fail(vmi, e);
     }
   }

@@ -15,6 +15,23 @@ export interface LauncherNic {
   planned: PlannedNic;
   /** For masquerade: the pod IP this VMI holds on the node's slice. */
   podIp?: string;
+  /** For a UDN NIC: the network's bridge on this node and its MTU (from ensureUdn). */
+  udn?: { bridge: string; mtu: number };
+}
+
+export interface UdnNetworkInput {
+  /** The network's name (`<ns>.<udn>` or `cluster.udn.<cudn>`): one L2 domain per name. */
+  key: string;
+  vni: number;
+  subnet: string;
+  gateway: string;
+  mtu?: number;
+  /** Machine-network addresses of the other nodes. */
+  peers: string[];
+  /** This node's machine-network address. */
+  localIP: string;
+  /** DHCP reservations of this node's VMs on the network. */
+  reservations: { mac: string; ip: string; hostname: string }[];
 }
 
 export interface LauncherResult {
@@ -33,6 +50,8 @@ export interface VmPlumbing {
   teardownLauncher(vmid: string): Promise<void>;
   /** Launcher ids present on this node (for garbage collection after a crash). */
   listLaunchers(): Promise<string[]>;
+  /** Layer2 UDN on this node: bridge + VXLAN, distributed gateway, SNAT egress, isolation, DHCP reservations. */
+  ensureUdn(net: UdnNetworkInput): Promise<{ bridge: string; mtu: number }>;
   /** bridge-marker: `bridge.network.kubevirt.io/<bridge>` → quantity, for the node's bridges. */
   bridgeCapacity(): Promise<Record<string, string>>;
 }

@@ -5,6 +5,15 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../common/object.js';
 import { vmiNics, type VmiNic } from '../../common/kubevirt/vmi-networks.js';
 import { parseNadConfig, CniConfigError, type BridgeNetConfig } from '../../common/kubevirt/cni-config.js';
+import { indexUdnNads, udnAttachments, PRIMARY_UDN_BINDING, type OvnNetConfig, type UdnNadIndex } from '../../common/kubevirt/udn-attachments.js';
+
+interface SpecLists { domain?: { devices?: { interfaces?: { name?: string }[] } }; networks?: { name?: string }[] }
+function specInterface(vmi: KubeObject, name: string): never {
+  return ((vmi.spec as SpecLists | undefined)?.domain?.devices?.interfaces ?? []).find((i) => i.name === name) as never;
+}
+function specNetwork(vmi: KubeObject, name: string): never {
+  return ((vmi.spec as SpecLists | undefined)?.networks ?? []).find((n) => n.name === name) as never;
+}
 
 export const RUNTIME_ANNOTATION = 'virtnet.io/runtime';
 export const POD_IP_ANNOTATION = 'virtnet.io/pod-ip';
@@ -12,6 +21,8 @@ export const IMAGE_ANNOTATION = 'virtnet.io/image';
 
 export type PlannedNic =
   | { name: string; mac: string; model: string; binding: 'masquerade'; network: { kind: 'pod' } }
+  /** A primary (l2bridge on `pod: {}`) or secondary Layer2 UDN: address from IPAM, served by the network's DHCP. */
+  | { name: string; mac: string; model: string; binding: 'udn'; network: { kind: 'udn'; nad: string; config: OvnNetConfig; claim: string } }
   | { name: string; mac: string; model: string; binding: 'bridge'; network: { kind: 'bridge-nad'; nad: string; config: BridgeNetConfig } };
 
 export interface VmiLaunchPlan {
@@ -70,8 +81,25 @@ export interface PlanInput {
   defaultRuntime: 'qemu' | 'netns';
 }
 
-export function planNic(vmi: KubeObject, nic: VmiNic, nads: Map<string, KubeObject>): PlannedNic {
-  const mac = nic.macAddress ?? derivedMac(vmi.metadata.uid ?? '', nic.name);
+/** The VM's uid when the VMI has one (so a derived MAC survives restarts and migrations), else the VMI's. */
+function macSeed(vmi: KubeObject): string {
+  return vmi.metadata.ownerReferences?.find((r) => r.kind === 'VirtualMachine')?.uid ?? vmi.metadata.uid ?? '';
+}
+
+export function planNic(vmi: KubeObject, nic: VmiNic, nads: Map<string, KubeObject>, udn?: UdnNadIndex): PlannedNic {
+  const mac = nic.macAddress ?? derivedMac(macSeed(vmi), nic.name);
+  const ns = vmi.metadata.namespace ?? '';
+  const attachment = udn ? udnAttachments(ns, { domain: { devices: { interfaces: [specInterface(vmi, nic.name)] } }, networks: [specNetwork(vmi, nic.name)] }, udn)[0] : undefined;
+  if (attachment) {
+    if (attachment.config.topology !== 'layer2') {
+      throw new LaunchError('Unsupported', `interface ${nic.name}: ${attachment.config.topology} user defined networks are not implemented (Layer2 only)`);
+    }
+    const nadKey = `${attachment.nad.namespace}/${attachment.nad.name}`;
+    return { name: nic.name, mac, model: nic.model, binding: 'udn', network: { kind: 'udn', nad: nadKey, config: attachment.config, claim: `${vmi.metadata.name ?? ''}.${attachment.network}` } };
+  }
+  if (nic.network.kind === 'pod' && typeof nic.binding === 'object' && nic.binding.plugin === PRIMARY_UDN_BINDING) {
+    throw new LaunchError('FailedCreate', `interface ${nic.name}: binding l2bridge needs a primary user defined network in namespace ${ns}, and there is none`);
+  }
   if (nic.network.kind === 'pod') {
     if (nic.binding !== 'masquerade') {
       throw new LaunchError('Unsupported', `interface ${nic.name}: only masquerade is implemented on the pod network (binding ${typeof nic.binding === 'string' ? nic.binding : nic.binding.plugin})`);
@@ -97,7 +125,8 @@ export function planVmiLaunch(input: PlanInput): VmiLaunchPlan {
   const { vmi } = input;
   const ns = vmi.metadata.namespace ?? '';
   const spec = (vmi.spec ?? {}) as VmiSpec;
-  const nics = vmiNics(vmi.spec as never, ns).filter((n) => n.state !== 'absent').map((n) => planNic(vmi, n, input.nads));
+  const udn = indexUdnNads([...input.nads.values()]);
+  const nics = vmiNics(vmi.spec as never, ns).filter((n) => n.state !== 'absent').map((n) => planNic(vmi, n, input.nads, udn));
   const requested = vmi.metadata.annotations?.[RUNTIME_ANNOTATION];
   if (requested !== undefined && requested !== 'qemu' && requested !== 'netns') {
     throw new LaunchError('Unsupported', `annotation ${RUNTIME_ANNOTATION}: want qemu or netns, got ${JSON.stringify(requested)}`);
