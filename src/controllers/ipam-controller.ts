@@ -217,7 +217,7 @@ export class IpamController {
     const name = claimName(owner.name, att.network);
     const key = `${ns}/${name}`;
     const pool = this.pool(network);
-    const bad = pool.setSubnets(att.config.subnets);
+    const bad = pool.setSubnets(att.config.subnets, att.config.excludeSubnets);
     if (bad.length > 0) return { reason: 'InvalidSubnet', message: `${att.network}: ${bad.join('; ')}` };
 
     let claim = this.claimOf(key);

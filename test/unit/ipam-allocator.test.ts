@@ -140,6 +140,17 @@ describe('NetworkPool', () => {
     assert.equal(p.ownerOf('192.168.254.5'), 'ns/vm2.primary-udn');
   });
 
+  it('never hands out excluded subnets (localnet excludeSubnets), even after a claim holding one goes', () => {
+    const p = new NetworkPool('ns.localnet');
+    p.hold('ns/old', ['10.9.9.4/28']);
+    assert.deepEqual(p.setSubnets(['10.9.9.0/28'], ['10.9.9.4/30', '10.9.9.12/31', '192.168.0.0/16', 'fd00::/64']), []);
+    p.release('ns/old');
+    const got: string[] = [];
+    for (let r = p.allocate(`h${got.length}`); 'ips' in r; r = p.allocate(`h${got.length}`)) got.push(r.ips[0]!);
+    assert.deepEqual(got, ['10.9.9.3/28', '10.9.9.8/28', '10.9.9.9/28', '10.9.9.10/28', '10.9.9.11/28', '10.9.9.14/28']);
+    assert.deepEqual(p.setSubnets(['10.9.9.0/28'], ['nope']), ['invalid excluded subnet "nope"']);
+  });
+
   it('names what it could not parse and has nothing to give without subnets', () => {
     const p = new NetworkPool('ns.x');
     assert.deepEqual(p.allocate('a'), { error: 'network ns.x has no subnets to allocate from' });

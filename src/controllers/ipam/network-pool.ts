@@ -31,9 +31,12 @@ export class NetworkPool {
 
   constructor(readonly network: string) {}
 
-  /** The subnets addresses are picked from; errors name CIDRs that do not parse. */
-  setSubnets(cidrs: readonly string[]): string[] {
-    const key = cidrs.join(',');
+  /**
+   * The subnets addresses are picked from, and the ranges inside them that are never handed out
+   * (`excludeSubnets` of a localnet network); errors name CIDRs that do not parse.
+   */
+  setSubnets(cidrs: readonly string[], exclude: readonly string[] = []): string[] {
+    const key = `${cidrs.join(',')}|${exclude.join(',')}`;
     if (key === this.subnetsKey) return [];
     const errors: string[] = [];
     const ranges: SubnetRange[] = [];
@@ -41,6 +44,11 @@ export class NetworkPool {
       const p = parseCidr(c);
       if (!p) errors.push(`invalid subnet ${JSON.stringify(c)}`);
       else ranges.push(new SubnetRange(p));
+    }
+    for (const c of exclude) {
+      const p = parseCidr(c);
+      if (!p) errors.push(`invalid excluded subnet ${JSON.stringify(c)}`);
+      else for (const r of ranges) r.exclude(p);
     }
     this.ranges = ranges;
     this.subnetsKey = key;

@@ -20,6 +20,8 @@ export class SubnetRange {
   readonly first: number;
   readonly last: number;
   private readonly bits: Uint8Array;
+  /** Excluded offsets (allocated on the first exclusion): taken for good, even when a holder releases one. */
+  private blocked: Uint8Array | undefined;
   private cursor: number;
   private used = 0;
 
@@ -81,9 +83,24 @@ export class SubnetRange {
     return true;
   }
 
+  /** Takes every allocatable address inside `c` out of the range for good. */
+  exclude(c: Cidr): void {
+    if (c.family !== this.cidr.family) return;
+    const lo = c.base > this.cidr.base ? c.base - this.cidr.base : 0n;
+    const hi = c.base + cidrSize(c) - 1n - this.cidr.base;
+    const from = Math.max(this.first, Number(lo > BigInt(this.last) ? BigInt(this.last) + 1n : lo));
+    const to = hi < 0n ? -1 : Math.min(this.last, Number(hi > BigInt(this.last) ? BigInt(this.last) : hi));
+    this.blocked ??= new Uint8Array(this.bits.length);
+    for (let off = from; off <= to; off++) {
+      this.blocked[off >> 3]! |= 1 << (off & 7);
+      if (!this.isSet(off)) this.set(off);
+    }
+  }
+
   release(ip: IpAddress): void {
     const off = this.offsetOf(ip);
     if (off === undefined || !this.isSet(off)) return;
+    if (this.blocked && (this.blocked[off >> 3]! & (1 << (off & 7))) !== 0) return;
     this.bits[off >> 3]! &= ~(1 << (off & 7));
     this.used--;
   }
