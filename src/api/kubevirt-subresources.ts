@@ -19,6 +19,7 @@ export const SUBRESOURCE_GROUP = 'subresources.kubevirt.io';
 export const CONSOLE_SOCKET_ANNOTATION = 'virtnet.io/console-socket';
 
 const VM_ACTION = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/virtualmachines\/([^/]+)\/(start|stop|restart)$/;
+const VM_MIGRATE = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/virtualmachines\/([^/]+)\/migrate$/;
 const VMI_CONSOLE = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/console$/;
 
 const WRITE = { dryRun: false, fieldManager: 'virt-api', fieldValidation: 'Ignore' as const, version: 'v1' };
@@ -36,7 +37,29 @@ async function getOrUndefined(service: ResourceService, def: KindDef, ns: string
   }
 }
 
+/** PUT `.../virtualmachines/NAME/migrate` (virtctl migrate): a VMIM `kubevirt-migrate-vm-*` for the VM's VMI. */
+async function handleVmMigrate(index: KindIndex, service: ResourceService, path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const m = VM_MIGRATE.exec(path);
+  if (!m) return false;
+  if (req.method !== 'PUT') throw new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+  const [, ns, name] = m as unknown as [string, string, string];
+  const vmDef = index.byKind('kubevirt.io', 'VirtualMachine')!;
+  const vmiDef = index.byKind('kubevirt.io', 'VirtualMachineInstance')!;
+  const vmimDef = index.byKind('kubevirt.io', 'VirtualMachineInstanceMigration')!;
+  if (!await getOrUndefined(service, vmDef, ns, name)) throw notFound(vmDef.group, vmDef.plural, name);
+  const vmi = await getOrUndefined(service, vmiDef, ns, name);
+  if ((vmi?.status as { phase?: string } | undefined)?.phase !== 'Running') throw new StatusError(409, 'Conflict', 'VM is not running');
+  await service.create(vmimDef, ns, {
+    apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstanceMigration',
+    metadata: { generateName: 'kubevirt-migrate-vm-', namespace: ns }, spec: { vmiName: name },
+  }, WRITE);
+  res.writeHead(202, { 'Content-Length': 0 });
+  res.end();
+  return true;
+}
+
 export async function handleVmAction(index: KindIndex, service: ResourceService, path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (await handleVmMigrate(index, service, path, req, res)) return true;
   const m = VM_ACTION.exec(path);
   if (!m) return false;
   if (req.method !== 'PUT') throw new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
@@ -71,7 +94,7 @@ export function handleSubresourceDiscovery(path: string, res: ServerResponse): b
   sendJson(res, 200, {
     kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${SUBRESOURCE_GROUP}/v1`,
     resources: [
-      ...['start', 'stop', 'restart'].map((s) => ({ name: `virtualmachines/${s}`, singularName: '', namespaced: true, kind: 'VirtualMachine', verbs: ['update'] })),
+      ...['start', 'stop', 'restart', 'migrate'].map((s) => ({ name: `virtualmachines/${s}`, singularName: '', namespaced: true, kind: 'VirtualMachine', verbs: ['update'] })),
       { name: 'virtualmachineinstances/console', singularName: '', namespaced: true, kind: 'VirtualMachineInstance', verbs: ['get'] },
     ],
   });

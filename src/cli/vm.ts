@@ -41,6 +41,40 @@ async function runningVmi(c: ApiClient, ns: string, name: string): Promise<KubeO
   return vmi;
 }
 
+/** `virtnet vm migrate`: a VMIM for the VM's VMI (as virtctl migrate creates), then its phases until it ends. */
+function migrateCommand(): Command {
+  return withCommon(new Command('migrate').description('live-migrate a running VM to another node and wait for the outcome').argument('<vm>')
+    .option('--timeout <s>', 'give up waiting after this many seconds', '120'))
+    .action(async (vm: string, o: Common & { timeout: string }) => {
+      const c = client(o);
+      try {
+        const vmim = await c.create(R.vmim, o.namespace, {
+          apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstanceMigration',
+          metadata: { generateName: 'kubevirt-migrate-vm-', namespace: o.namespace }, spec: { vmiName: vm },
+        });
+        const name = vmim.metadata.name ?? '';
+        console.log(`virtualmachineinstancemigration.kubevirt.io/${name} created`);
+        const deadline = Date.now() + Number(o.timeout) * 1000;
+        let last = '';
+        for (;;) {
+          const cur = await c.get(R.vmim, o.namespace, name);
+          const st = (cur.status ?? {}) as { phase?: string; migrationState?: { sourceNode?: string; targetNode?: string; failureReason?: string } };
+          if (st.phase && st.phase !== last) {
+            last = st.phase;
+            const where = st.migrationState?.targetNode ? ` (${st.migrationState.sourceNode ?? '?'} -> ${st.migrationState.targetNode})` : '';
+            console.log(`${name}: ${st.phase}${where}`);
+          }
+          if (st.phase === 'Succeeded') return;
+          if (st.phase === 'Failed') throw new Error(`migration ${name} failed: ${st.migrationState?.failureReason ?? 'unknown reason'}`);
+          if (Date.now() > deadline) throw new Error(`migration ${name} still ${st.phase ?? 'new'} after ${o.timeout}s`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        c.close();
+      }
+    });
+}
+
 function consoleCommand(): Command {
   return withCommon(new Command('console').description('connect to the serial console of a VM (Ctrl+] to leave)').argument('<vm>'))
     .action(async (vm: string, o: Common) => {
@@ -87,7 +121,7 @@ function execCommand(): Command {
 }
 
 export function vmCommand(): Command {
-  return new Command('vm').description('VirtualMachine actions (virtctl): start, stop, restart, console, exec')
+  return new Command('vm').description('VirtualMachine actions (virtctl): start, stop, restart, migrate, console, exec')
     .addCommand(action('start')).addCommand(action('stop')).addCommand(action('restart'))
-    .addCommand(consoleCommand()).addCommand(execCommand());
+    .addCommand(migrateCommand()).addCommand(consoleCommand()).addCommand(execCommand());
 }

@@ -9,6 +9,7 @@ import { VmiController } from './vmi-controller.js';
 import { DataVolumeController } from './datavolume-controller.js';
 import { startUdnControllers } from './udn-controller.js';
 import { IpamController } from './ipam-controller.js';
+import { MigrationController } from './migration-controller.js';
 
 export interface ControllerManager {
   stop(): void;
@@ -31,11 +32,12 @@ export async function startControllers(client: ApiClient, opts: ControllerOption
   const vmis = new VmiController(client, { ...(opts.nadGlobalNamespaces ? { globalNamespaces: opts.nadGlobalNamespaces } : {}), log });
   const dvs = new DataVolumeController(client, log);
   const ipam = new IpamController(client, { log });
+  const migrations = new MigrationController(client, log);
   nodeLifecycle.start();
   await nncp.start();
   await nmstate.start();
   await operators.start();
-  await Promise.all([vms.start(), vmis.start(), dvs.start(), ipam.start()]);
+  await Promise.all([vms.start(), vmis.start(), dvs.start(), ipam.start(), migrations.start()]);
   const udns = await startUdnControllers(client, log);
   return {
     stop() {
@@ -48,6 +50,7 @@ export async function startControllers(client: ApiClient, opts: ControllerOption
       dvs.stop();
       udns.stop();
       ipam.stop();
+      migrations.stop();
     },
   };
 }

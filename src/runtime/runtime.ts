@@ -94,6 +94,29 @@ export interface VmRuntime {
   consoleSocket(id: string): string;
   /** Adds a NIC to a running VM (hot plug). */
   hotplugNic(id: string, nic: NicLaunch): Promise<void>;
+  /**
+   * Live migration, optional. On the target node: gets ready to receive VM `id` into `target` (qemu: a
+   * QEMU waiting with `-incoming`); returns the target as the source must see it. Not called for
+   * runtimes without it.
+   */
+  prepareIncoming?(id: string, target: MigrationTarget): Promise<MigrationTarget>;
+  /**
+   * On the source node: moves running VM `id` to `target` (another launcher on the same machine, another
+   * runtime instance's stateRoot, which then owns it under the same id). Resolves once the VM runs there;
+   * on rejection the VM still runs here.
+   */
+  migrate?(id: string, target: MigrationTarget): Promise<void>;
+  /** On the target node: undoes prepareIncoming after a failed migration (never touches a VM that runs elsewhere). */
+  abortIncoming?(id: string): Promise<void>;
+}
+
+/** Where a migrating VM goes: the target launcher and its NICs (same names and MACs), and the target's state root. */
+export interface MigrationTarget {
+  hostNetns: string | undefined;
+  nics: NicLaunch[];
+  stateRoot: string;
+  /** qemu: the incoming QEMU's migration socket (`unix:<path>`). */
+  uri?: string;
 }
 
 export interface RuntimeOptions {

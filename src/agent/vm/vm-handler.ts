@@ -22,6 +22,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../netns.js';
+import { MigrationAgent, launcherIdOf } from './migration.js';
+import { inFlight, type MigrationState } from '../../controllers/vm/migration-plan.js';
 
 export const VMI_FINALIZER = 'foregroundDeleteVirtualMachine';
 export const STATE_ANNOTATION = 'virtnet.io/runtime-state';
@@ -37,7 +39,7 @@ const QUEUE_WORKERS = 64;
 
 interface Condition { type: string; status: string; reason?: string; message?: string; lastProbeTime?: null; lastTransitionTime?: string }
 interface VmiStatusIface { name?: string; mac?: string; interfaceName?: string; ipAddress?: string; ipAddresses?: string[]; infoSource?: string; queueCount?: number; linkState?: string; podInterfaceName?: string }
-interface VmiStatus { phase?: string; nodeName?: string; conditions?: Condition[]; interfaces?: VmiStatusIface[]; reason?: string }
+interface VmiStatus { migrationState?: MigrationState; phase?: string; nodeName?: string; conditions?: Condition[]; interfaces?: VmiStatusIface[]; reason?: string }
 
 export interface VmHandlerOptions {
   node: string;
@@ -78,6 +80,7 @@ export class VmHandler {
   private markerTimer: NodeJS.Timeout | undefined;
   private lastCapacity = '';
   private stopped = false;
+  private readonly migrations: MigrationAgent;
 
   constructor(private readonly client: ApiClient, private readonly opts: VmHandlerOptions) {
     this.vmis = new Informer(client, R.vmi, undefined, { labelSelector: `kubevirt.io/nodeName=${opts.node}` });
@@ -91,12 +94,18 @@ export class VmHandler {
     this.claims.addHandlers({
       onAdd: (c) => this.kickClaimOwner(c), onUpdate: (c) => this.kickClaimOwner(c),
     });
+    this.migrations = new MigrationAgent(client, {
+      node: opts.node, log: opts.log, runtimeFor: (k) => this.runtimeFor(k), stateRoot: (k) => this.opts.stateRoots[k as 'qemu' | 'netns'] ?? '',
+      prepareLauncher: (vmi, launcherId, runtime) => this.prepareMigrationLauncher(vmi, launcherId, runtime),
+      teardownLauncher: (id) => this.opts.plumbing.teardownLauncher(id),
+    });
     this.nodes.addHandlers({ onAdd: () => this.queue.add('@pod-network'), onUpdate: () => this.queue.add('@pod-network'), onDelete: () => this.queue.add('@pod-network') });
   }
 
   async start(): Promise<void> {
     for (const i of [this.vmis, this.nads, this.dvs, this.nodes, this.claims]) i.start();
     await Promise.all([this.vmis.synced, this.nads.synced, this.dvs.synced, this.nodes.synced, this.claims.synced]);
+    await this.migrations.start();
     this.queue.add('@pod-network');
     this.queue.add('@gc');
     const mark = (): void => {
@@ -110,6 +119,7 @@ export class VmHandler {
 
   stop(): void {
     this.stopped = true;
+    this.migrations.stop();
     if (this.markerTimer) clearTimeout(this.markerTimer);
     for (const i of [this.vmis, this.nads, this.dvs, this.nodes, this.claims]) i.stop();
     this.queue.stop();
@@ -145,7 +155,8 @@ export class VmHandler {
         if (!now || now.metadata.deletionTimestamp || nst.nodeName !== this.opts.node || nst.phase !== 'Scheduled') return;
         return this.launch(now);
       });
-      case 'Running': return this.watchRunning(vmi);
+      // While it migrates, the VM is the migration's (the source's runtime may let it go at any moment).
+      case 'Running': return inFlight(st.migrationState) ? { requeueAfter: 1000 } : this.watchRunning(vmi);
       default: return;
     }
   }
@@ -297,6 +308,32 @@ export class VmHandler {
   }
 
   /**
+   * A migration target's launcher: the VMI's NICs on this node under `launcherId`. A masquerade NIC gets a
+   * new pod IP from this node's slice (reserved here, recorded on the VMI by the controller on success);
+   * UDN NICs get this node's DHCP reservation (ensureUdn with the VMI) before the launcher exists.
+   */
+  private async prepareMigrationLauncher(vmi: KubeObject, launcherId: string, runtime: VmRuntime): Promise<{ netns: string; nics: NicLaunch[]; podIp?: string }> {
+    const plan = planVmiLaunch({
+      vmi, nads: new Map(this.nads.list().map((n) => [`${n.metadata.namespace ?? ''}/${n.metadata.name ?? ''}`, n])),
+      dataVolumes: new Map(this.dvs.list().map((d) => [`${d.metadata.namespace ?? ''}/${d.metadata.name ?? ''}`, d])),
+      defaultRuntime: this.opts.defaultRuntime,
+    });
+    let podIp: string | undefined;
+    if (plan.nics.some((n) => n.binding === 'masquerade')) {
+      const slice = (this.nodes.get(this.opts.node)?.spec as { podCIDR?: string } | undefined)?.podCIDR;
+      if (!slice) throw new LaunchError('PodNetworkNotReady', `node ${this.opts.node} has no pod CIDR yet`);
+      const used = new Set([...this.reservedPodIps, ...this.vmis.list().map((v) => v.metadata.annotations?.[POD_IP_ANNOTATION] ?? '')]);
+      podIp = allocatePodIp(slice, used);
+      if (!podIp) throw new LaunchError('PodNetworkExhausted', `node ${this.opts.node}: no free address in pod CIDR ${slice}`);
+      this.reservedPodIps.add(podIp);
+    }
+    const here = { ...vmi, metadata: { ...vmi.metadata, annotations: { ...vmi.metadata.annotations, ...(podIp ? { [POD_IP_ANNOTATION]: podIp } : {}) } } };
+    const nics = await this.launcherNics(here, plan.nics);
+    const launcher = await this.opts.plumbing.setupLauncher(launcherId, nics, runtime.kind === 'qemu');
+    return { netns: launcher.netns, nics: launcher.nics, ...(podIp ? { podIp } : {}) };
+  }
+
+  /**
    * The VM's own disk over a qcow2 image: a copy-on-write overlay per DataVolume, created on first start
    * and kept (the VM's data) until the DataVolume goes.
    */
@@ -329,7 +366,7 @@ export class VmHandler {
     const state = await runtime.state(id);
     const st = (vmi.status ?? {}) as VmiStatus;
     if (!state.running) {
-      await this.opts.plumbing.teardownLauncher(id).catch(() => undefined);
+      await this.opts.plumbing.teardownLauncher(launcherIdOf(vmi)).catch(() => undefined);
       await runtime.stop(id).catch(() => undefined);
       const failed = state.exitReason !== undefined && !/poweroff|shutdown/i.test(state.exitReason);
       await this.patchVmi(vmi, { status: { phase: failed ? 'Failed' : 'Succeeded', ...(state.exitReason ? { reason: state.exitReason } : {}),
@@ -394,7 +431,7 @@ export class VmHandler {
     for (const m of missing) {
       const planned = planNic(vmi, m, nads);
       const [ln] = await this.launcherNics(vmi, [planned]);
-      const nic = await this.opts.plumbing.addLauncherNic(vmiRuntimeId(vmi), ln!, index++, runtime.kind === 'qemu');
+      const nic = await this.opts.plumbing.addLauncherNic(launcherIdOf(vmi), ln!, index++, runtime.kind === 'qemu');
       await runtime.hotplugNic(vmiRuntimeId(vmi), nic);
       added.push(nic);
       masq.push(planned.binding === 'masquerade');
@@ -412,7 +449,7 @@ export class VmHandler {
       if (kind && rt.kind !== kind) continue;
       await rt.stop(id, { graceMs: 2000 });
     }
-    await this.opts.plumbing.teardownLauncher(id);
+    await this.opts.plumbing.teardownLauncher(launcherIdOf(vmi));
     const ip = vmi.metadata.annotations?.[POD_IP_ANNOTATION];
     if (ip) this.reservedPodIps.delete(ip);
     const fins = vmi.metadata.finalizers ?? [];
@@ -427,7 +464,7 @@ export class VmHandler {
 
   /** VMs and launchers of this node whose VMI is gone (e.g. deleted while the agent was down). */
   private async collectGarbage(): Promise<void> {
-    const live = new Set(this.vmis.list().map((v) => vmiRuntimeId(v)));
+    const live = new Set(this.vmis.list().flatMap((v) => [vmiRuntimeId(v), launcherIdOf(v)]));
     for (const rt of Object.values(this.opts.runtimes)) {
       for (const id of await rt.list()) if (!live.has(id)) await rt.stop(id);
     }

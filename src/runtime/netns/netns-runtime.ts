@@ -8,17 +8,18 @@
 // are brought up by their lease script, and what is left per VM is one udhcpc per DHCP NIC and one socat.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkNetnsName, run, runJson } from '../../agent/netns.js';
 import { findExecutable } from '../../agent/nmstate/executor.js';
 import { checkVmId } from '../runtime.js';
-import type { ExecResult, GuestInterface, NicLaunch, RuntimeOptions, VmLaunch, VmRuntime, VmState }
+import type { ExecResult, GuestInterface, MigrationTarget, NicLaunch, RuntimeOptions, VmLaunch, VmRuntime, VmState }
   from '../runtime.js';
 import {
   checkDistinctHostLinks, checkNic, consoleArgs, deleteLinkLines, guestBatch, hostLinkLines, nextGuestName,
   placeNics, routeMetric, safeHostname, toGuestInterfaces, udhcpcArgs, vmNetnsName,
 } from './plan.js';
+import { migrationTempName, rehomeBatch, type IpAddrJson, type IpRouteJson } from './migrate-plan.js';
 import type { PlacedNic } from './plan.js';
 import { IpBatcher } from './ip-batcher.js';
 import { Semaphore } from './semaphore.js';
@@ -207,6 +208,61 @@ export class NetnsRuntime implements VmRuntime {
     });
   }
 
+  /**
+   * Re-homes the VM's namespace onto another launcher: per NIC a new veth from the target's bridge into
+   * the VM under a temporary name, then in one `ip -batch` inside the VM the old veth goes and the new
+   * one takes its name, addresses and routes (same MAC; the gap is that batch: milliseconds). udhcpc is
+   * bound to the old link, so it is killed without a release and started again on the new one, keeping
+   * the address (same MAC, same reservation). The state dir then moves to the target's stateRoot, the
+   * console server (cwd-relative socket) with it.
+   */
+  async migrate(id: string, target: MigrationTarget): Promise<void> {
+    checkVmId(id);
+    if (target.hostNetns !== undefined) checkNetnsName(target.hostNetns);
+    for (const nic of target.nics) checkNic(nic);
+    const tools = await this.findTools();
+    await this.locked(id, async () => {
+      const dir = this.dir(id);
+      const record = await readRecord(dir);
+      if (record === undefined) throw new Error(`migrate: unknown VM ${id}`);
+      const vmNetns = await this.runningNetns(id);
+      const moves = record.nics.map((p) => {
+        const t = target.nics.find((n) => n.name === p.nic.name);
+        if (!t) throw new Error(`migrate: the target has no NIC ${p.nic.name}`);
+        if (t.mac !== p.nic.mac) throw new Error(`migrate: NIC ${p.nic.name} has MAC ${t.mac} on the target, ${p.nic.mac} here`);
+        return { from: p, to: { nic: t, guestName: p.guestName } };
+      });
+      const temps = moves.map((m) => ({ ...m.to, guestName: migrationTempName(m.to.guestName) }));
+      // The new links beside the old ones (the VM's ends down): the VM is still wholly on the source.
+      await this.ip.run(target.hostNetns, hostLinkLines(temps, vmNetns));
+      let swapped = false;
+      try {
+        const state = await Promise.all(moves.map(async (m) => ({
+          guestName: m.from.guestName, tempName: migrationTempName(m.from.guestName),
+          addrs: await runJson<IpAddrJson[]>('ip', ['addr', 'show', 'dev', m.from.guestName], { netns: vmNetns }),
+          routes: await runJson<IpRouteJson[]>('ip', ['route', 'show', 'dev', m.from.guestName], { netns: vmNetns }),
+        })));
+        await Promise.all(moves.filter((m) => m.from.nic.ip.mode === 'dhcp').map((m) =>
+          killPidFile(join(dir, udhcpcPidFile(m.from.guestName)), (argv) => argv.includes('udhcpc'), { signal: 'SIGKILL' })));
+        await run('ip', ['-batch', '-'], { netns: vmNetns, input: rehomeBatch(state) });
+        swapped = true;
+      } finally {
+        if (!swapped) await this.deleteHostLinks(target.hostNetns ?? null, temps.map((t) => t.nic.hostIfName)).catch(() => undefined);
+      }
+      const newDir = join(target.stateRoot, id);
+      await mkdir(target.stateRoot, { recursive: true });
+      await rename(dir, newDir);
+      const moved: VmRecord = { ...record, hostNetns: target.hostNetns ?? null, nics: moves.map((m) => m.to) };
+      await writeRecord(newDir, moved);
+      await Promise.all(moved.nics.filter((p) => p.nic.ip.mode === 'dhcp').map((p) => this.startDhcp(newDir, moved, p, tools, true)));
+      // Switches learn the VM's new port from its first frame: announce it (best effort, not awaited).
+      for (const m of moves) {
+        void run('ip', ['netns', 'exec', vmNetns, tools.busybox, 'arping', '-U', '-c', '1', '-I', m.from.guestName, '0.0.0.0'],
+          { allowFailure: true, timeoutMs: 3000 }).catch(() => undefined);
+      }
+    });
+  }
+
   private dir(id: string): string {
     return join(this.stateRoot, id);
   }
@@ -256,12 +312,12 @@ export class NetnsRuntime implements VmRuntime {
     if (guest !== '') await run('ip', ['-batch', '-'], { netns: vmNetns, input: guest });
   }
 
-  private async startDhcp(dir: string, record: VmRecord, p: PlacedNic, tools: Tools): Promise<void> {
+  private async startDhcp(dir: string, record: VmRecord, p: PlacedNic, tools: Tools, keepAddress = false): Promise<void> {
     await spawnDetached({
       file: 'ip',
       args: ['netns', 'exec', record.vmNetns, ...udhcpcArgs(tools.busybox, p.guestName, join(dir, SCRIPT_FILE), record.hostname)],
       cwd: dir,
-      env: { PATH: helperPath(), LC_ALL: 'C', VN_ROUTE_METRIC: String(routeMetric(p.guestName)) },
+      env: { PATH: helperPath(), LC_ALL: 'C', VN_ROUTE_METRIC: String(routeMetric(p.guestName)), ...(keepAddress ? { VN_KEEP_ADDRESS: '1' } : {}) },
       logFile: join(dir, udhcpcLogFile(p.guestName)),
       pidFile: join(dir, udhcpcPidFile(p.guestName)),
     });

@@ -78,11 +78,11 @@ export function signal(pid: number, sig: NodeJS.Signals): void {
 
 /** Kills the verified process of `pidFile` (its process group too when `group`), then removes the file. */
 export async function killPidFile(pidFile: string, matches: (argv: string[]) => boolean,
-  opts: { group?: boolean } = {}): Promise<number | undefined> {
+  opts: { group?: boolean; signal?: NodeJS.Signals } = {}): Promise<number | undefined> {
   const pid = await verifiedPid(pidFile, matches);
   if (pid !== undefined) {
-    if (opts.group === true) signal(-pid, 'SIGTERM');
-    signal(pid, 'SIGTERM');
+    if (opts.group === true) signal(-pid, opts.signal ?? 'SIGTERM');
+    signal(pid, opts.signal ?? 'SIGTERM');
   }
   await rm(pidFile, { force: true });
   return pid;

@@ -11,10 +11,11 @@ export const UDHCPC_SCRIPT = `#!/bin/sh
 metric="\${VN_ROUTE_METRIC:-100}"
 case "$1" in
   deconfig)
+    # VN_KEEP_ADDRESS (udhcpc restarted by a live migration): the address stays until the new lease.
     ip -force -batch - <<EOF
 link set dev lo up
 link set dev $interface up
-addr flush dev $interface scope global
+\${VN_KEEP_ADDRESS:+#}addr flush dev $interface scope global
 EOF
     ;;
   bound|renew)
