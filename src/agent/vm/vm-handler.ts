@@ -465,10 +465,14 @@ export class VmHandler {
   /** VMs and launchers of this node whose VMI is gone (e.g. deleted while the agent was down). */
   private async collectGarbage(): Promise<void> {
     const live = new Set(this.vmis.list().flatMap((v) => [vmiRuntimeId(v), launcherIdOf(v)]));
+    // Runtime state is this node's own (DATA/vms/<node>/…).
     for (const rt of Object.values(this.opts.runtimes)) {
       for (const id of await rt.list()) if (!live.has(id)) await rt.stop(id);
     }
-    for (const id of await this.opts.plumbing.listLaunchers()) if (!live.has(id)) await this.opts.plumbing.teardownLauncher(id);
+    // Launcher namespaces of all the lab's nodes share one name space: remove only those of VMIs that exist on
+    // no node any more (both launcher ids of a VMI count: a migration's target uses `<uid>-m`).
+    const everywhere = new Set((await this.client.list(R.vmi)).items.flatMap((v) => [vmiRuntimeId(v), `${vmiRuntimeId(v)}-m`, launcherIdOf(v)]));
+    for (const id of await this.opts.plumbing.listLaunchers()) if (!everywhere.has(id)) await this.opts.plumbing.teardownLauncher(id);
   }
 
   private async syncPodNetwork(): Promise<void> {
