@@ -9,6 +9,7 @@ import { NodeHeartbeat } from './heartbeat.js';
 import { NnsReporter } from './nns-reporter.js';
 import { PolicyHandler } from './policy-handler.js';
 import { mapSelectorMatches } from '../common/label-selector.js';
+import { VmHandler, type VmHandlerOptions } from './vm/vm-handler.js';
 
 export interface NodeAgentOptions {
   node: string;
@@ -21,6 +22,8 @@ export interface NodeAgentOptions {
   nnsPeriodMs?: number;
   retryBaseMs?: number;
   log?: (msg: string) => void;
+  /** The VM role (virt-handler): runs the VMIs placed on this node. Off when omitted. */
+  vm?: Omit<VmHandlerOptions, 'node' | 'log'>;
 }
 
 const DEFAULT_NMSTATE_SELECTOR = { 'kubernetes.io/os': 'linux' };
@@ -31,6 +34,7 @@ export class NodeAgent {
   private readonly nodeInformer: Informer;
   private readonly csvs: Informer;
   private handler: { nns: NnsReporter; policies: PolicyHandler } | undefined;
+  private readonly vms: VmHandler | undefined;
   private switching: Promise<void> = Promise.resolve();
   private readonly log: (msg: string) => void;
 
@@ -42,6 +46,7 @@ export class NodeAgent {
       ...(opts.address ? { addresses: [{ type: 'InternalIP', address: opts.address }, { type: 'Hostname', address: opts.node }] } : {}),
       onError: (e) => this.log(`heartbeat: ${(e as Error).message}`),
     });
+    if (opts.vm) this.vms = new VmHandler(client, { ...opts.vm, node: opts.node, log: this.log });
     this.nmstates = new Informer(client, R.nmstate);
     this.nodeInformer = new Informer(client, R.node, undefined, { fieldSelector: `metadata.name=${opts.node}` });
     this.csvs = new Informer(client, R.csv, undefined, { labelSelector: `${PACKAGE_LABEL}=${NMSTATE_PACKAGE}` });
@@ -66,10 +71,12 @@ export class NodeAgent {
     this.csvs.start();
     await Promise.all([this.nodeInformer.synced, this.nmstates.synced, this.csvs.synced]);
     await this.switching;
+    await this.vms?.start();
   }
 
   async stop(): Promise<void> {
     this.heartbeat.stop();
+    this.vms?.stop();
     this.nmstates.stop();
     this.csvs.stop();
     this.nodeInformer.stop();
