@@ -191,4 +191,38 @@ spec:
     const fromDefault = exec('plain', 'plain', ['ping', '-c', '2', '-W', '1', a1]);
     assert.notEqual(fromDefault.code, 0, `a default-network VM reached the UDN VM ${a1}:\n${fromDefault.out}`);
   });
+
+  it('a ClusterUserDefinedNetwork selecting two namespaces joins their VMs', async () => {
+    for (const ns of ['team-x1', 'team-x2']) {
+      s.kubectlOk(['apply', '-f', '-'], { input: udnNamespace(ns).replace('  labels:\n', '  labels:\n    team: x\n') });
+    }
+    s.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: k8s.ovn.org/v1
+kind: ClusterUserDefinedNetwork
+metadata:
+  name: team-x
+spec:
+  namespaceSelector:
+    matchLabels:
+      team: x
+  network:
+    topology: Layer2
+    layer2:
+      role: Primary
+      subnets:
+      - 10.100.0.0/24
+      ipam:
+        lifecycle: Persistent
+` });
+    for (const ns of ['team-x1', 'team-x2']) await until(async () => (await c.get(R.nad, ns, 'team-x').catch(() => undefined)) !== undefined, `the CUDN's NAD in ${ns}`);
+    s.kubectlOk(['apply', '-f', '-'], { input: unfenced(GUIDE_VM('team-x1', 'x1')) + '---\n' + unfenced(GUIDE_VM('team-x2', 'x2')) });
+    const addr = (ns: string, vm: string): Promise<string> => until(async () => {
+      const v = await c.get(R.vmi, ns, vm).catch(() => undefined);
+      const ip = ((v?.status as { interfaces?: { ipAddress?: string }[] } | undefined)?.interfaces ?? [])[0]?.ipAddress;
+      return ip?.startsWith('10.100.0.') ? ip : undefined;
+    }, `${ns}/${vm} to get a CUDN address`, 45_000);
+    const [x1, x2] = await Promise.all([addr('team-x1', 'x1'), addr('team-x2', 'x2')]);
+    assert.notEqual(x1, x2, 'one address space across the CUDN\'s namespaces');
+    const ping = exec('team-x1', 'x1', ['ping', '-c', '2', '-W', '2', x2]);
+    assert.equal(ping.code, 0, ping.out);
+  });
 });
