@@ -11,6 +11,7 @@
 // executor that starts a process per step costs), and the commands plus link/addr dumps in one
 // `ip -json -details -batch -` (the floor of an apply that verifies what it did).
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { applyNetworkState } from '../../src/agent/apply-network-state.js';
 import { detectCapabilities } from '../../src/agent/nmstate/capabilities.js';
 import { captureIproute2, fromIproute2, readCurrentState } from '../../src/agent/nmstate/current-state.js';
@@ -88,6 +89,8 @@ export interface Anatomy {
 
 export interface BridgesResult {
   count: number;
+  /** The host's 1-minute load average before the first round and after the last (other users share the host). */
+  load: [number, number];
   capabilityProbeMs: number;
   rounds: BridgesRound[];
   anatomy?: Anatomy;
@@ -334,6 +337,7 @@ async function measureAll(o: BridgesOptions, settleNs: string): Promise<BridgesR
     return del;
   };
   const rounds: BridgesRound[] = [];
+  const loadBefore = loadavg()[0] ?? NaN;
   for (let r = 1; r <= o.rounds; r++) {
     const dels: (() => Promise<void>)[] = [];
     for (const ns of Object.values(names)) dels.push(await prepared(ns));
@@ -379,7 +383,7 @@ async function measureAll(o: BridgesOptions, settleNs: string): Promise<BridgesR
     }
   }
 
-  const result: BridgesResult = { count, capabilityProbeMs, rounds, problems };
+  const result: BridgesResult = { count, load: [loadBefore, loadavg()[0] ?? NaN], capabilityProbeMs, rounds, problems };
   // The parts of an apply, apart: namespace n1 with the veths only (before), n0 with the bridges too (after).
   {
     const delBefore = await prepared(names.batch);
@@ -448,7 +452,8 @@ export function bridgesReport(res: BridgesResult): { lines: string[]; pass: bool
   lines.push(ratioRow('ratio cold / baseline', rs.map((r) => r.cold.ms / r.batchMs)));
   lines.push(row(`reference: the ${n} commands as one \`ip -n NS\` process each`, rs.map((r) => r.perCommandMs)));
   lines.push(row(`floor: the ${n} commands + link/addr dumps in one \`ip -json -batch\``, rs.map((r) => r.batchWithDumpMs)));
-  lines.push(`  (the agent's one-off kernel capability probe, ${fmtMs(res.capabilityProbeMs)} ms, ran before the rounds and is not counted)`);
+  lines.push(`  (the agent's one-off kernel capability probe, ${fmtMs(res.capabilityProbeMs)} ms, ran before the rounds and is not counted; ` +
+    `host load average ${res.load[0].toFixed(2)} before the rounds, ${res.load[1].toFixed(2)} after: on a busy host every figure here grows and spreads)`);
   const ratio = median(rs.map((r) => r.warm.ms / r.batchMs));
   const coldRatio = median(rs.map((r) => r.cold.ms / r.batchMs));
   const pass = rs.length === 0 ? undefined : ratio <= BRIDGES_TARGET_RATIO;
