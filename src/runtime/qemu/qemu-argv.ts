@@ -31,6 +31,8 @@ export interface QemuArgvInput {
   processName: string;
   /** Extra kernel command line for the built-in guest (e.g. `virtnet.debug`). */
   kernelArgs?: string;
+  /** Live migration target: QEMU waits for the VM's state on this URI (`unix:<path>`) instead of booting. */
+  incoming?: string;
 }
 
 /** The kernel command line of the built-in guest: serial console, quiet (the console is the user's screen). */
@@ -160,6 +162,10 @@ export function renderQemuArgv(input: QemuArgvInput): string[] {
   }
   // The NoCloud seed: a read-only virtio disk labelled cidata (both guests find it by label).
   argv.push('-drive', opts([['file', files.seedIso], ['if', 'virtio'], ['format', 'raw'], ['readonly', 'on']]));
+  if (input.incoming !== undefined) {
+    if (!/^unix:\/[^,]+$/.test(input.incoming)) throw new Error(`incoming ${JSON.stringify(input.incoming)}: want unix:/absolute/path`);
+    argv.push('-incoming', input.incoming);
+  }
   argv.push('-D', files.log, '-daemonize', '-pidfile', files.pidFile);
   return argv;
 }

@@ -6,14 +6,17 @@
 
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { checkNetnsName } from '../../agent/netns.js';
 import { cacheDir as defaultCacheDir, guestImagePaths } from '../image/paths.js';
 import type { GuestImageManifest } from '../image/paths.js';
 import { checkIfName, checkVmId } from '../runtime.js';
-import type { ExecResult, GuestInterface, NicLaunch, RuntimeOptions, VmLaunch, VmRuntime, VmState } from '../runtime.js';
+import type {
+  ExecResult, GuestInterface, MigrationTarget, NicLaunch, RuntimeOptions, VmLaunch, VmRuntime, VmState,
+} from '../runtime.js';
 import { chooseAccelerator } from './accelerator.js';
+import { incomingLaunch, parseMigrateStatus } from './migrate-plan.js';
 import type { AcceleratorChoice } from './accelerator.js';
 import { seedFiles, writeSeedIso } from './nocloud-seed.js';
 import { type BootImage, guestNicMode, nicDevices, optValue, renderQemuArgv } from './qemu-argv.js';
@@ -22,15 +25,19 @@ import { GuestAgentSession, qmp } from './qemu-session.js';
 import type { QemuCommand } from './qemu-session.js';
 import { createTap, deleteTap } from './tap.js';
 import {
-  MAX_SOCKET_PATH, SEED_DIR, exitReasonFromLog, readPid, readRecord, vmFiles, writeRecord,
+  INCOMING_RECORD, MAX_SOCKET_PATH, SEED_DIR, exitReasonFromLog, migrateSocket, readPid, readRecord, vmFiles, writeRecord,
 } from './vm-files.js';
-import type { VmRecord } from './vm-files.js';
+import type { IncomingRecord, VmRecord } from './vm-files.js';
 
 const QEMU = 'qemu-system-x86_64';
 const DEFAULT_GRACE_MS = 5_000;
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 /** QEMU returns from -daemonize once the kernel is loaded and every socket and tap is open. */
 const START_TIMEOUT_MS = 60_000;
+/** A migration still not done after this is cancelled (the VM keeps running on the source). */
+const MIGRATE_TIMEOUT_MS = 180_000;
+/** Both QEMUs are on one machine: the default 128 MiB/s cap only slows the copy down. */
+const MIGRATE_MAX_BANDWIDTH = 8 * 1024 ** 3;
 
 export interface QemuRuntimeOptions extends RuntimeOptions {
   /** Where the guest image and the KVM probe result live (default: `$VIRTNET_CACHE` or `<repo>/.virtnet-cache`). */
@@ -70,6 +77,20 @@ function checkDistinct(nics: readonly NicLaunch[]): void {
       seen.add(n[key]);
     }
   }
+}
+
+function checkSocketPaths(paths: readonly string[]): void {
+  for (const sock of paths) {
+    if (Buffer.byteLength(sock) > MAX_SOCKET_PATH) {
+      throw new Error(`socket path ${sock} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter stateRoot`);
+    }
+  }
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch { /* exited meanwhile */ }
 }
 
 function checkNic(nic: NicLaunch): void {
@@ -170,11 +191,7 @@ export class QemuRuntime implements VmRuntime {
     checkDistinct(launch.nics);
     const dir = this.dir(id);
     const files = vmFiles(dir);
-    for (const sock of [files.consoleSock, files.qmpSock, files.qgaSock]) {
-      if (Buffer.byteLength(sock) > MAX_SOCKET_PATH) {
-        throw new Error(`socket path ${sock} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter stateRoot`);
-      }
-    }
+    checkSocketPaths([files.consoleSock, files.qmpSock, files.qgaSock]);
     const image = launch.disk.kind === 'builtin' ? await this.bootImage() : undefined;
     const accel = await this.accelerator();
     const processName = `${this.netnsPrefix}${id}`;
@@ -372,6 +389,150 @@ export class QemuRuntime implements VmRuntime {
         await writeRecord(dir, record).catch(() => undefined);
         throw e;
       }
+    });
+  }
+
+  /**
+   * Target side of a live migration: the VM's state dir under the target's stateRoot (where this node's
+   * runtime finds it by id afterwards), the taps on the target launcher's bridges, and `incoming.json`
+   * naming them. The incoming QEMU itself is started by the source's migrate(): only the source knows the
+   * VM's machine (memory, CPUs, disk, seed), and both nodes are this machine.
+   */
+  async prepareIncoming(id: string, target: MigrationTarget): Promise<MigrationTarget> {
+    checkVmId(id);
+    if (target.hostNetns !== undefined) checkNetnsName(target.hostNetns);
+    for (const nic of target.nics) checkNic(nic);
+    checkDistinct(target.nics);
+    const dir = join(target.stateRoot, id);
+    const files = vmFiles(dir);
+    checkSocketPaths([files.consoleSock, files.qmpSock, files.qgaSock, migrateSocket(dir)]);
+    return this.locked(`${id}:life`, async () => {
+      await mkdir(target.stateRoot, { recursive: true });
+      try {
+        await mkdir(dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`VM ${id} already exists here (${dir})`);
+        throw e;
+      }
+      const incoming: IncomingRecord = { hostNetns: target.hostNetns, nics: target.nics };
+      const made: NicLaunch[] = [];
+      try {
+        await writeFile(join(dir, INCOMING_RECORD), `${JSON.stringify(incoming, null, 2)}\n`);
+        for (const nic of target.nics) {
+          await createTap(target.hostNetns, nic.hostIfName, nic.bridge);
+          made.push(nic);
+        }
+      } catch (e) {
+        for (const nic of made) await deleteTap(target.hostNetns, nic.hostIfName).catch(() => undefined);
+        await rm(dir, { recursive: true, force: true });
+        throw e;
+      }
+      return { ...target, uri: `unix:${migrateSocket(dir)}` };
+    });
+  }
+
+  /**
+   * Source side: starts the incoming QEMU in the target launcher (same machine and devices, the target's
+   * taps, its state dir), streams the VM to it over the unix socket (QMP `migrate`, `query-migrate` until
+   * completed), then quits this QEMU and removes its taps and state dir. On completion QEMU announces the
+   * NICs' MACs from the target (RARP self-announce; virtio-net also asks the guest for gratuitous ARPs), so
+   * the bridges learn the new port. On failure the target QEMU is killed and the VM runs on here.
+   */
+  async migrate(id: string, target: MigrationTarget): Promise<void> {
+    checkVmId(id);
+    if (target.hostNetns !== undefined) checkNetnsName(target.hostNetns);
+    for (const nic of target.nics) checkNic(nic);
+    await this.locked(`${id}:life`, async () => {
+      const record = await this.running(id);
+      const tdir = join(target.stateRoot, id);
+      if (resolve(tdir) === resolve(this.dir(id))) throw new Error(`migrate: VM ${id} already lives in ${tdir}`);
+      const prepared = await readFile(join(tdir, INCOMING_RECORD), 'utf8').catch(() => undefined);
+      if (prepared === undefined) throw new Error(`migrate: the target ${tdir} is not prepared (no ${INCOMING_RECORD})`);
+      if (await readRecord(tdir) !== undefined) throw new Error(`migrate: the target ${tdir} already holds a VM`);
+      const launch = incomingLaunch(record.launch, record.hotplugged, target);
+      const uri = target.uri ?? `unix:${migrateSocket(tdir)}`;
+      const files = vmFiles(tdir);
+      const image = launch.disk.kind === 'builtin' ? await this.bootImage() : undefined;
+      const argv = renderQemuArgv({
+        launch, files, accelerator: record.accelerator, processName: record.processName, incoming: uri,
+        ...(image === undefined ? {} : { image }), ...(this.kernelArgs === undefined ? {} : { kernelArgs: this.kernelArgs }),
+      });
+      const incoming: VmRecord = {
+        version: 1, launch, processName: record.processName, accelerator: record.accelerator,
+        acceleratorReason: record.acceleratorReason, hotplugged: [], incoming: true,
+      };
+      let targetPid: number | undefined;
+      try {
+        await writeRecord(tdir, incoming);
+        await mkdir(join(tdir, SEED_DIR), { recursive: true });
+        await writeSeedIso(join(tdir, SEED_DIR), files.seedIso, seedFiles(launch));
+        const code = await launchQemu(argv, launch.hostNetns, files.log);
+        targetPid = await readPid(tdir);
+        if (code !== 0 || targetPid === undefined || !isOurQemu(targetPid, record.processName)) {
+          const log = await readFile(files.log, 'utf8').catch(() => '');
+          throw new Error(`${QEMU} failed to start the incoming VM ${id} (exit ${code}): ${log.trim().split('\n').slice(-5).join('\n')}`);
+        }
+        await writeRecord(tdir, { ...incoming, pid: targetPid, logBytesAtStart: (await stat(files.log)).size });
+        await this.streamTo(id, uri);
+      } catch (e) {
+        if (targetPid !== undefined) {
+          killPid(targetPid);
+          await waitGone(targetPid, record.processName, 5_000);
+        }
+        // Back to what prepareIncoming left: abortIncoming (or a retry) finds the taps through incoming.json.
+        for (const f of ['vm.json', 'qemu.pid']) await unlink(join(tdir, f)).catch(() => undefined);
+        throw e;
+      }
+      const done = await readRecord(tdir);
+      if (done !== undefined) {
+        const { incoming: _dropped, ...owned } = done;
+        await writeRecord(tdir, owned);
+      }
+      await unlink(join(tdir, INCOMING_RECORD)).catch(() => undefined);
+      // This QEMU is paused (postmigrate) and its guest lives on in the target: no power button, just quit.
+      await this.teardown(id, 0);
+    });
+  }
+
+  /** QMP migrate on the source QEMU and waits for the outcome; a failed or overdue migration rejects. */
+  private async streamTo(id: string, uri: string): Promise<void> {
+    await this.qmp(id, [
+      { execute: 'migrate-set-parameters', arguments: { 'max-bandwidth': MIGRATE_MAX_BANDWIDTH } },
+      { execute: 'migrate', arguments: { uri } },
+    ]);
+    const deadline = Date.now() + MIGRATE_TIMEOUT_MS;
+    for (;;) {
+      const [answer] = await this.qmp(id, [{ execute: 'query-migrate' }]);
+      const p = parseMigrateStatus(answer);
+      if (p.state === 'completed') return;
+      if (p.state === 'failed') throw new Error(`migration of VM ${id} failed: ${p.reason}`);
+      if (Date.now() > deadline) {
+        await this.qmp(id, [{ execute: 'migrate_cancel' }]).catch(() => undefined);
+        throw new Error(`migration of VM ${id} did not complete within ${MIGRATE_TIMEOUT_MS} ms (last status ${p.status}); cancelled`);
+      }
+      await sleep(20);
+    }
+  }
+
+  /**
+   * Target side after a failed migration: the incoming QEMU (only while it is still marked incoming: a VM
+   * that arrived is left alone), its taps and its state dir.
+   */
+  async abortIncoming(id: string): Promise<void> {
+    checkVmId(id);
+    await this.locked(`${id}:life`, async () => {
+      const dir = this.dir(id);
+      const record = await readRecord(dir).catch(() => undefined);
+      if (record !== undefined && record.incoming !== true) return;
+      if (record?.pid !== undefined && isOurQemu(record.pid, record.processName)) {
+        killPid(record.pid);
+        if (!await waitGone(record.pid, record.processName, 5_000)) throw new Error(`incoming QEMU of VM ${id} (pid ${record.pid}) survives SIGKILL`);
+      }
+      const prepared = await readFile(join(dir, INCOMING_RECORD), 'utf8').then((t) => JSON.parse(t) as IncomingRecord).catch(() => undefined);
+      const launcher = prepared ?? (record === undefined ? undefined : { hostNetns: record.launch.hostNetns, nics: record.launch.nics });
+      if (record === undefined && prepared === undefined) return;
+      for (const nic of launcher?.nics ?? []) await deleteTap(launcher?.hostNetns, nic.hostIfName);
+      await rm(dir, { recursive: true, force: true });
     });
   }
 }

@@ -18,6 +18,20 @@ export interface VmRecord {
   pid?: number;
   /** Size of qemu.log once QEMU was up: what it wrote later explains why it stopped. */
   logBytesAtStart?: number;
+  /** A live migration's target QEMU still waiting for (or receiving) the VM: abortIncoming may kill it. */
+  incoming?: boolean;
+}
+
+/** What prepareIncoming leaves in the target's state dir for the source's migrate(): the target launcher. */
+export interface IncomingRecord {
+  hostNetns: string | undefined;
+  nics: NicLaunch[];
+}
+export const INCOMING_RECORD = 'incoming.json';
+
+/** The incoming QEMU's migration socket. */
+export function migrateSocket(dir: string): string {
+  return join(dir, 'migrate.sock');
 }
 
 const RECORD = 'vm.json';
