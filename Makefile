@@ -70,3 +70,8 @@ bench-udn: build
 .PHONY: bench-ipam
 bench-ipam: build
 	$(NODE) dist/bench/ipam/ipam-bench.js
+
+# qemu runtime start() to the guest's DHCP address (TCG; KVM where its probe passes) against bare QEMU (root).
+.PHONY: bench-qemu
+bench-qemu: build
+	$(NODE) dist/bench/runtime/qemu-start-bench.js
