@@ -5,8 +5,8 @@
 // runtime to get ready for an incoming VM, writes what it prepared on the VMIM and sets TargetReady.
 // The SOURCE agent then moves the running VM over (VmRuntime.migrate), tears its launcher down and
 // reports completed (or failed, the VM still running here) on the VMI; the controller finishes.
-// Launcher namespaces are named by a launcher id, the VMI uid at first and then alternating with
-// `<uid>-m`, since both launchers exist on the one machine while the VM moves.
+// Launcher namespaces are named by a launcher id, the VMI uid at first and then `<uid>-<3 hex of the
+// migration's uid>`, since both launchers exist on the one machine while the VM moves.
 import { R, Informer, WorkQueue, isNotFound, type ApiClient } from '../../client/index.js';
 import type { KubeObject } from '../../common/object.js';
 import type { NicLaunch, VmRuntime, MigrationTarget } from '../../runtime/runtime.js';
@@ -18,10 +18,19 @@ export function launcherIdOf(vmi: KubeObject): string {
   return vmi.metadata.annotations?.[LAUNCHER_ID_ANNOTATION] ?? vmiRuntimeId(vmi);
 }
 
-/** The launcher id on the migration target: the other of `<uid>` and `<uid>-m`. */
-export function targetLauncherId(vmi: KubeObject): string {
+/**
+ * The launcher id on the migration target: `<uid>-<3 hex of the migration's uid>`, never the VM's current
+ * one (whatever the VMI's annotation says, a launcher in use is never reused or torn down for a migration).
+ */
+export function targetLauncherId(vmi: KubeObject, migrationUid: string): string {
   const uid = vmiRuntimeId(vmi);
-  return launcherIdOf(vmi) === uid ? `${uid}-m` : uid;
+  const hex = migrationUid.replace(/[^0-9a-f]/g, '') || '000000';
+  const current = launcherIdOf(vmi);
+  for (let i = 0; i + 3 <= hex.length; i++) {
+    const id = `${uid}-${hex.slice(i, i + 3)}`;
+    if (id !== current) return id;
+  }
+  return current === `${uid}-m` ? `${uid}-n` : `${uid}-m`;
 }
 
 export interface TargetInfo extends MigrationTarget {
@@ -48,6 +57,8 @@ export class MigrationAgent {
   private readonly queue: WorkQueue;
   /** Migrations this agent has acted on (uid → role), so each step runs once. */
   private readonly done = new Map<string, string>();
+  /** Launcher ids this agent prepared as a migration target, by migration uid: only these are its to undo. */
+  private readonly prepared = new Map<string, string>();
 
   constructor(private readonly client: ApiClient, private readonly host: MigrationHost) {
     this.vmims = new Informer(client, R.vmim);
@@ -117,7 +128,8 @@ export class MigrationAgent {
       vmi = await this.getVmi(vmim);
       const runtime = this.host.runtimeFor(vmi.metadata.annotations?.[RUNTIME_ANNOTATION]);
       if (!runtime.migrate) throw new Error(`the ${runtime.kind} runtime cannot live-migrate`);
-      const launcherId = targetLauncherId(vmi);
+      const launcherId = targetLauncherId(vmi, vmim.metadata.uid ?? '');
+      this.prepared.set(vmim.metadata.uid ?? '', launcherId);
       const launcher = await this.host.prepareLauncher(vmi, launcherId, runtime);
       const stateRoot = this.host.stateRoot(runtime.kind);
       const target: MigrationTarget = { hostNetns: launcher.netns, nics: launcher.nics, stateRoot };
@@ -139,9 +151,12 @@ export class MigrationAgent {
     const vmi = known ?? await this.getVmi(vmim).catch(() => undefined);
     if (!vmi) return;
     // The VM did not come here: only what this agent prepared goes (never the VM's own namespace).
+    const launcherId = this.prepared.get(vmim.metadata.uid ?? '') ?? targetLauncherId(vmi, vmim.metadata.uid ?? '');
+    this.prepared.delete(vmim.metadata.uid ?? '');
+    if (launcherId === launcherIdOf(vmi)) return;
     const runtime = this.host.runtimeFor(vmi.metadata.annotations?.[RUNTIME_ANNOTATION]);
     if (runtime.abortIncoming) await runtime.abortIncoming(vmiRuntimeId(vmi)).catch(() => undefined);
-    await this.host.teardownLauncher(targetLauncherId(vmi));
+    await this.host.teardownLauncher(launcherId);
   }
 
   private async migrateSource(vmim: KubeObject): Promise<void> {

@@ -470,9 +470,10 @@ export class VmHandler {
       for (const id of await rt.list()) if (!live.has(id)) await rt.stop(id);
     }
     // Launcher namespaces of all the lab's nodes share one name space: remove only those of VMIs that exist on
-    // no node any more (both launcher ids of a VMI count: a migration's target uses `<uid>-m`).
-    const everywhere = new Set((await this.client.list(R.vmi)).items.flatMap((v) => [vmiRuntimeId(v), `${vmiRuntimeId(v)}-m`, launcherIdOf(v)]));
-    for (const id of await this.opts.plumbing.listLaunchers()) if (!everywhere.has(id)) await this.opts.plumbing.teardownLauncher(id);
+    // no node any more.
+    // A launcher id is the VMI uid, or the uid with a suffix (a migration's target): 36 characters of uid first.
+    const everywhere = new Set((await this.client.list(R.vmi)).items.map((v) => vmiRuntimeId(v)));
+    for (const id of await this.opts.plumbing.listLaunchers()) if (!everywhere.has(id.slice(0, 36))) await this.opts.plumbing.teardownLauncher(id);
   }
 
   private async syncPodNetwork(): Promise<void> {
