@@ -426,7 +426,7 @@ function breakdown(v: VirtnetRun): string[] {
   const after = v.spawns.filter((x) => x.start > batch.end).length;
   const blocking = v.spawns.reduce((a, x) => a + (x.spawned - x.start), 0);
   return [
-    `    ${v.warm ? 'kept state (no read)' : 'read current state'} + plan ${fmtMs(v.prepareMs)} ms | ${v.steps} steps + verification ` +
+    `    starting the step process + ${v.warm ? 'kept state (no read)' : 'reading the state'} + plan ${fmtMs(v.prepareMs)} ms | ${v.steps} steps + verification ` +
       `dumps in one \`ip -json -details -batch\`, from the plan to its exit ${fmtMs(v.executeMs)} ms | dumps → state + verify ${fmtMs(v.verifyMs)} ms`,
     `    processes started: ${v.spawns.length}: ${v.readSpawns === 0 ? 'none to read the state' : `${v.readSpawns} to read the state (in parallel)`}, ` +
       `1 for the steps and the dumps (started before planning, ${fmtMs(batch.end - batch.start)} ms from start to exit)` +
@@ -480,7 +480,7 @@ export function bridgesReport(res: BridgesResult): { lines: string[]; pass: bool
     const floor = median(rs.map((r) => r.batchWithDumpMs));
     const warmSum = a.planMs + floor + a.convertMs + a.verifyComputeMs;
     const coldSum = a.readMs + warmSum;
-    lines.push(`    from these parts: warm ≈ plan ${fmtMs(a.planMs)} + steps and dumps in one \`ip -json -batch\` ${fmtMs(floor)} + ` +
+    lines.push(`    from these parts: warm ≈ plan ${fmtMs(a.planMs)} + the floor (steps, link and addr dumps) ${fmtMs(floor)} + ` +
       `conversion and verify ${fmtMs(a.convertMs + a.verifyComputeMs)} ≈ ${fmtMs(warmSum)} ms (${fmtRatio(warmSum / batchMs)} the baseline); ` +
       `cold adds the read: ≈ ${fmtMs(coldSum)} ms (${fmtRatio(coldSum / batchMs)})`);
   }
