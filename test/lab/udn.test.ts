@@ -155,6 +155,20 @@ describe("User Defined Networks: the guide's step 7 and isolation (netns runtime
     assert.equal(ping.code, 0, ping.out);
   });
 
+  it('a restart keeps the VM\'s UDN address and MAC', async () => {
+    const NS = 'vmexamples-user1-udn';
+    const before = await c.get(R.vmi, NS, 'fedora-udn');
+    const nic = (v: KubeObject): { ipAddress?: string; mac?: string } => ((v.status as { interfaces?: { ipAddress?: string; mac?: string }[] } | undefined)?.interfaces ?? [])[0] ?? {};
+    const r = virtnet(['vm', 'restart', 'fedora-udn', '-n', NS, '--data', s.dataDir]);
+    assert.equal(r.code, 0, r.out);
+    const after = await until(async () => {
+      const v = await c.get(R.vmi, NS, 'fedora-udn').catch(() => undefined);
+      return v && v.metadata.uid !== before.metadata.uid && nic(v).ipAddress?.startsWith('192.168.254.') ? v : undefined;
+    }, 'the restarted VM to get its address', 45_000);
+    assert.equal(nic(after).ipAddress, nic(before).ipAddress, 'same IP after restart');
+    assert.equal(nic(after).mac, nic(before).mac, 'same MAC after restart');
+  });
+
   it('isolation: same UDN across nodes reaches; another UDN with the same subnet and the default network do not', async () => {
     const A = 'vmexamples-user1-udn';
     const B = 'tenant-b';
