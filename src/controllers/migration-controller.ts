@@ -8,7 +8,7 @@ import { DEFAULT_GLOBAL_NAMESPACES } from '../common/kubevirt/vmi-networks.js';
 import { kubeTime, type KubeObject } from '../common/object.js';
 import { NODE_NAME_LABEL } from './vmi-controller.js';
 import { MIGRATION_FINALIZER } from '../apis/kubevirt.io/v1/virtual-machine-instance-migration.js';
-import { LAUNCHER_ID_ANNOTATION, TARGET_ANNOTATION, migrationStep, pickTarget, type MigrationState } from './vm/migration-plan.js';
+import { LAUNCHER_ID_ANNOTATION, TARGET_ANNOTATION, migrationStatePatch, migrationStep, pickTarget, type MigrationState } from './vm/migration-plan.js';
 
 /** What the target agent puts into TARGET_ANNOTATION (the parts the controller copies onto the VMI). */
 interface TargetInfo { launcherId?: string; stateRoot?: string; consoleSocket?: string; podIp?: string }
@@ -94,7 +94,7 @@ export class MigrationController {
         case 'none': return;
         case 'phase': return await this.setPhase(vmim, step.phase);
         case 'schedule':
-          await this.client.patch(R.vmi, ns, vmiName, 'merge', { metadata: { resourceVersion: vmi!.metadata.resourceVersion }, status: { migrationState: step.state } });
+          await this.client.patch(R.vmi, ns, vmiName, 'merge', { metadata: { resourceVersion: vmi!.metadata.resourceVersion }, status: { migrationState: migrationStatePatch(vmiState, step.state) } });
           return await this.setPhase(vmim, 'Scheduled', { migrationState: step.state });
         case 'fail': {
           const mine = vmiState?.migrationUid === vmim.metadata.uid;

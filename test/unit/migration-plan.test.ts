@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/common/object.js';
-import { migrationStep, pickTarget, targetPodName, validateMigration } from '../../src/controllers/vm/migration-plan.js';
+import { migrationStatePatch, migrationStep, pickTarget, targetPodName, validateMigration } from '../../src/controllers/vm/migration-plan.js';
 import { rehomeBatch, migrationTempName } from '../../src/runtime/netns/migrate-plan.js';
 
 const vmim = (phase?: string, uid = 'm1'): KubeObject => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstanceMigration', metadata: { name: 'kubevirt-migrate-vm-abcde', namespace: 'ns', uid }, spec: { vmiName: 'vm1' }, ...(phase ? { status: { phase } } : {}) });
@@ -41,16 +41,26 @@ describe('migration plan', () => {
     assert.equal(step(vmim(), undefined).kind, 'fail');
     assert.deepEqual(step(vmim('Pending'), running), { kind: 'phase', phase: 'Scheduling' });
     assert.deepEqual(step(vmim('Scheduling'), running), { kind: 'schedule', targetNode: 'worker-1', state: {
-      startTimestamp: 'T', sourceNode: 'worker-0', targetNode: 'worker-1', targetPod: 'virt-launcher-vm1-bbbbb', migrationUid: 'm1', mode: 'PreCopy' } });
+      startTimestamp: 'T', sourceNode: 'worker-0', targetNode: 'worker-1', targetPod: 'virt-launcher-vm1-bbbbb', migrationUid: 'm1', mode: 'PreCopy', completed: false, failed: false } });
     assert.deepEqual(migrationStep({ vmim: vmim('Scheduling'), vmi: running, others: [], target: () => ({ unschedulable: 'no' }), now: 'T' }),
       { kind: 'fail', reason: 'target node could not be scheduled: no' });
     assert.deepEqual(step(vmim('Scheduled'), running), { kind: 'phase', phase: 'PreparingTarget' });
     const ms = (x: Record<string, unknown>) => vmi({ phase: 'Running', nodeName: 'worker-0', migrationState: { migrationUid: 'm1', startTimestamp: 'T', ...x } });
     assert.deepEqual(step(vmim('TargetReady'), ms({})), { kind: 'none' });
     assert.deepEqual(step(vmim('Running'), ms({ completed: true })), { kind: 'succeed' });
+    // Before the source has started moving the VM, a completed flag cannot be this migration's.
+    assert.deepEqual(step(vmim('PreparingTarget'), ms({ completed: true })), { kind: 'none' });
+    assert.deepEqual(step(vmim('TargetReady'), ms({ completed: true })), { kind: 'none' });
     assert.deepEqual(step(vmim('Running'), ms({ failed: true, failureReason: 'boom' })), { kind: 'fail', reason: 'boom' });
     assert.deepEqual(step(vmim('Succeeded'), ms({})), { kind: 'none' });
     assert.match(targetPodName('vm1'), /^virt-launcher-vm1-[a-z0-9]{5}$/);
+  });
+
+  it('replaces the previous migration\'s state wholesale when the next one is scheduled', () => {
+    const prev = { migrationUid: 'm0', startTimestamp: 'T0', endTimestamp: 'T1', completed: true, failed: true, failureReason: 'x', sourceNode: 'a', targetNode: 'b', mode: 'PreCopy' };
+    const next = { migrationUid: 'm1', startTimestamp: 'T2', sourceNode: 'b', targetNode: 'a', targetPod: 'p', mode: 'PreCopy', completed: false, failed: false };
+    assert.deepEqual(migrationStatePatch(prev, next), { endTimestamp: null, failureReason: null, ...next });
+    assert.deepEqual(migrationStatePatch(undefined, next), next);
   });
 
   it('re-homes a NIC in one batch: swap, addresses, non-kernel routes', () => {

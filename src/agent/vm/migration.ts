@@ -168,9 +168,12 @@ export class MigrationAgent {
       await this.setPhase(vmim, 'Running');
       const runtime = this.host.runtimeFor(vmi.metadata.annotations?.[RUNTIME_ANNOTATION]);
       if (!runtime.migrate) throw new Error(`the ${runtime.kind} runtime cannot live-migrate`);
+      // The launcher the VM leaves, as the VMI names it before the move; never the one it moves onto.
+      const leaving = launcherIdOf(vmi);
+      if (leaving === info.launcherId) throw new Error(`the target launcher ${info.launcherId} is the VM's current one`);
       const t0 = Date.now();
       await runtime.migrate(vmiRuntimeId(vmi), info);
-      await this.host.teardownLauncher(launcherIdOf(vmi)).catch((e: unknown) => this.host.log(`launcher teardown: ${(e as Error).message}`));
+      await this.host.teardownLauncher(leaving).catch((e: unknown) => this.host.log(`launcher teardown: ${(e as Error).message}`));
       await this.client.patch(R.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '', 'merge', { status: { migrationState: { completed: true } } });
       this.host.log(`vmim ${vmim.metadata.namespace ?? ''}/${vmim.metadata.name ?? ''}: migrated to ${info.hostNetns ?? ''} in ${Date.now() - t0} ms`);
     } catch (e) {

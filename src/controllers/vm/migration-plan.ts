@@ -66,6 +66,17 @@ export function pickTarget(input: ScheduleInput & { source: string; addedNodeSel
   return r;
 }
 
+/**
+ * The merge patch that makes a VMI's migrationState exactly `next`: members of the previous migration's
+ * state that `next` lacks are deleted (`null`). A plain merge would keep the last migration's `completed`
+ * and `endTimestamp`, and the new migration would look finished (and not in flight) before it started.
+ */
+export function migrationStatePatch(prev: MigrationState | undefined, next: MigrationState): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const k of Object.keys(prev ?? {})) if (!(k in next)) patch[k] = null;
+  return { ...patch, ...next };
+}
+
 /** virt-launcher-<vmi>-<5 random lowercase alphanumerics>, as a ReplicaSet-less pod's generateName gives. */
 export function targetPodName(vmiName: string, random: () => number = Math.random): string {
   const abc = 'bcdfghjklmnpqrstvwxz2456789';
@@ -113,6 +124,7 @@ export function migrationStep(input: StepInput): MigrationStep {
         state: {
           startTimestamp: input.now, sourceNode: st.nodeName ?? '', targetNode: t.node,
           targetPod: targetPodName(vmi.metadata.name ?? '', input.random), migrationUid: vmim.metadata.uid ?? '', mode: 'PreCopy',
+          completed: false, failed: false,
         },
       };
     }
@@ -120,7 +132,9 @@ export function migrationStep(input: StepInput): MigrationStep {
     default:
       if (!mine) return { kind: 'fail', reason: 'the VMI no longer records this migration' };
       if (st.migrationState?.failed) return { kind: 'fail', reason: st.migrationState.failureReason ?? 'the migration failed' };
-      if (st.migrationState?.completed) return { kind: 'succeed' };
+      // The source reports completed only after it set Running and moved the VM: a completed flag seen in an
+      // earlier phase is not this migration's and must not move the VMI ahead of its VM.
+      if (st.migrationState?.completed && phase === 'Running') return { kind: 'succeed' };
       return { kind: 'none' };
   }
 }
