@@ -78,7 +78,12 @@ export async function applyLab(plan: LabPlan, opts: ApplyOptions = {}): Promise<
   const present = await namespacesWithPrefix(plan.prefix);
   checkOwnership(plan, existing, present);
 
-  const state: LabState = { ...initialState(plan, new Date()), ...(existing ? { createdAt: existing.createdAt } : {}) };
+  // A lab up run again keeps the record of its running agents, so it neither starts a second agent on a node
+  // nor loses track of the first.
+  const state: LabState = {
+    ...initialState(plan, new Date()),
+    ...(existing ? { createdAt: existing.createdAt, ...(existing.agents ? { agents: existing.agents } : {}) } : {}),
+  };
   writeState(state);
 
   const missing = plan.namespaces.filter((n) => !present.includes(n.name));

@@ -51,7 +51,14 @@ export async function teardownAll(prefix: string): Promise<TeardownReport> {
   for (let round = 0; round < 3; round++) {
     const namespaces = await namespacesWithPrefix(prefix);
     const pids = new Set<number>();
-    for (const ns of namespaces) for (const pid of await netnsPids(ns)) pids.add(pid);
+    for (const ns of namespaces) {
+      // A node agent may delete one of its launcher namespaces between the list and this look.
+      const inNs = await netnsPids(ns).catch(async (e: unknown) => {
+        if ((await namespacesWithPrefix(prefix)).includes(ns)) throw e;
+        return [];
+      });
+      for (const pid of inNs) pids.add(pid);
+    }
     // A daemon whose namespace is already gone still names the lab's files in its argv.
     for (const pid of pidsWithArgMarker(`/${prefix}`, 'dnsmasq')) pids.add(pid);
     pids.delete(process.pid);

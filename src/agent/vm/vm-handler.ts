@@ -22,6 +22,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../netns.js';
+import { VmNetworkError } from '../vm-network/error.js';
 import { MigrationAgent, launcherIdOf } from './migration.js';
 import { inFlight, type MigrationState } from '../../controllers/vm/migration-plan.js';
 
@@ -273,8 +274,10 @@ export class VmHandler {
       return this.fail(vmi, e);
     }
     const key = `${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}`;
+    let runtime: VmRuntime | undefined;
+    let started = false;
     try {
-      const runtime = this.runtimeFor(plan.runtime);
+      runtime = this.runtimeFor(plan.runtime);
       const nics = await this.launcherNics(vmi, plan.nics);
       const launcher = await this.opts.plumbing.setupLauncher(plan.id, nics, runtime.kind === 'qemu');
       await runtime.start({
@@ -283,6 +286,7 @@ export class VmHandler {
         disk: plan.disk.kind === 'qcow2' ? { kind: 'qcow2', path: await this.dataVolumeDisk(plan.disk) } : { kind: 'builtin' },
         ...(plan.userData !== undefined ? { cloudInit: { userData: plan.userData } } : {}),
       });
+      started = true;
       const fresh = this.vmis.get(key) ?? vmi;
       const st = (fresh.status ?? {}) as VmiStatus;
       await this.patchVmi(fresh, {
@@ -300,9 +304,21 @@ export class VmHandler {
       this.opts.log(`vmi ${key}: running (${runtime.kind}, launcher ${launcher.netns})`);
       return { requeueAfter: 500 };
     } catch (e) {
+      // A VMI never reported Running keeps no VM: the launch is redone from scratch (e.g. once the API,
+      // down when the Running status was written, is back).
+      const rt = runtime as VmRuntime | undefined; // assigned in the try, whatever flow analysis says
+      if (started) await rt?.stop(plan.id).catch(() => undefined);
       await this.opts.plumbing.teardownLauncher(plan.id).catch(() => undefined);
       // IPAM answers through the IPAMClaim: wait for it (its update requeues the VMI too).
       if (e instanceof LaunchError && e.reason === 'IPAMPending') return { requeueAfter: 1000 };
+      // Left over from a launch an earlier agent process began and never finished (killed mid-way): the
+      // launcher is gone now, the VM goes too; then try again rather than fail the VMI.
+      const leftoverVm = !started && rt !== undefined && /already exists/.test((e as Error).message) &&
+        (await rt.list().catch((): string[] => [])).includes(plan.id);
+      if ((e instanceof VmNetworkError && e.code === 'launcher-exists') || leftoverVm) {
+        if (!started) await rt?.stop(plan.id).catch(() => undefined);
+        return { requeueAfter: 500 };
+      }
       return this.fail(vmi, e);
     }
   }
