@@ -201,7 +201,8 @@ describe('VMs on the pod network and on Linux-bridge networks (netns runtime)', 
 
   it('a VLAN on the port fails clearly where the kernel lacks bridge VLAN filtering', async (t) => {
     const vlanNad = nad(NS, 'vlan100', 'br-flat').replace('"preserveDefaultVlan":false', '"preserveDefaultVlan":false,"vlan":100');
-    s.kubectlOk(['apply', '-f', '-'], { input: vlanNad + '---\n' + vmYaml('tagged', NS, 'vlan100') });
+    // Once: the failed VMI stays for the test to read (Always would restart it after a back-off).
+    s.kubectlOk(['apply', '-f', '-'], { input: vlanNad + '---\n' + vmYaml('tagged', NS, 'vlan100', 'Once') });
     const outcome = await until(async () => {
       const v = await c.get(R.vmi, NS, 'tagged').catch(() => undefined);
       const st = v?.status as { phase?: string; conditions?: { type: string; message?: string }[] } | undefined;

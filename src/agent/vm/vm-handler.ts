@@ -437,15 +437,18 @@ export class VmHandler {
   /** NICs in the VMI spec that the running VM lacks are plugged in. */
   private async hotplug(vmi: KubeObject, runtime: VmRuntime): Promise<void> {
     const st = (vmi.status ?? {}) as VmiStatus;
-    const have = new Set((st.interfaces ?? []).map((i) => i.name));
+    // No interfaces reported means the launch's status write has not landed: nothing to compare against.
+    if (!st.interfaces || st.interfaces.length === 0) return;
+    const have = new Set(st.interfaces.map((i) => i.name));
     const missing = vmiNics(vmi.spec as never, vmi.metadata.namespace ?? '').filter((n) => n.state !== 'absent' && !have.has(n.name));
     if (missing.length === 0) return;
     const nads = new Map(this.nads.list().map((n) => [`${n.metadata.namespace ?? ''}/${n.metadata.name ?? ''}`, n]));
     const added: NicLaunch[] = [];
     const masq: boolean[] = [];
     let index = have.size;
+    const udn = indexUdnNads(this.nads.list());
     for (const m of missing) {
-      const planned = planNic(vmi, m, nads);
+      const planned = planNic(vmi, m, nads, udn);
       const [ln] = await this.launcherNics(vmi, [planned]);
       const nic = await this.opts.plumbing.addLauncherNic(launcherIdOf(vmi), ln!, index++, runtime.kind === 'qemu');
       await runtime.hotplugNic(vmiRuntimeId(vmi), nic);
