@@ -99,4 +99,32 @@ describe("the guide's step 6 with real VMs (qemu)", () => {
       child.kill();
     }
   });
+
+  it('live migration of a real VM: fedora01 moves to the other bare-metal node with its MAC and flat address', { timeout: 180_000 }, async (t) => {
+    const before = await c.get(R.vmi, NS, 'fedora01');
+    const flatBefore = ifaces(before).find((i) => i.name === 'flat')!;
+    const from = (before.status as { nodeName: string }).nodeName;
+    // fedora02 pings fedora01 every 100 ms through the migration (the guest agent runs the ping).
+    const pinger = spawn(process.execPath, [join(repoRoot, 'bin', 'virtnet.js'), 'vm', 'exec', 'fedora02', '-n', NS, '--data', s.dataDir, '--timeout', '120',
+      '--', 'ping', '-i', '0.1', '-c', '100', flatBefore.ipAddress!], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let pings = '';
+    pinger.stdout.on('data', (d: Buffer) => { pings += d.toString('utf8'); });
+    const done = new Promise<void>((r) => pinger.on('close', () => r()));
+    await new Promise((r) => setTimeout(r, 1500));
+    const m = virtnet(['vm', 'migrate', 'fedora01', '-n', NS, '--data', s.dataDir], 150_000);
+    assert.equal(m.code, 0, m.out);
+    const after = await c.get(R.vmi, NS, 'fedora01');
+    assert.notEqual((after.status as { nodeName: string }).nodeName, from, 'the VM changed node');
+    const flatAfter = await until(async () => {
+      const f = ifaces(await c.get(R.vmi, NS, 'fedora01')).find((i) => i.name === 'flat');
+      return f?.ipAddress ? f : undefined;
+    }, 'fedora01 to report its flat address after the move', 60_000);
+    assert.equal(flatAfter.mac, flatBefore.mac);
+    assert.equal(flatAfter.ipAddress, flatBefore.ipAddress);
+    await done;
+    const sum = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(pings);
+    t.diagnostic(`qemu migration under 100 ms pings: ${sum ? `${Number(sum[1]) - Number(sum[2])} of ${sum[1]} lost` : `no ping summary (${pings.slice(-200)})`}`);
+    const ping = virtnet(['vm', 'exec', 'fedora01', '-n', NS, '--data', s.dataDir, '--', 'ping', '-c', '2', ifaces(await c.get(R.vmi, NS, 'fedora02')).find((i) => i.name === 'flat')!.ipAddress!]);
+    assert.equal(ping.code, 0, ping.out);
+  });
 });
