@@ -127,4 +127,47 @@ describe("the guide's step 6 with real VMs (qemu)", () => {
     const ping = virtnet(['vm', 'exec', 'fedora01', '-n', NS, '--data', s.dataDir, '--', 'ping', '-c', '2', ifaces(await c.get(R.vmi, NS, 'fedora02')).find((i) => i.name === 'flat')!.ipAddress!]);
     assert.equal(ping.code, 0, ping.out);
   });
+
+  it("the guide's step 7 with a real VM: fedora-udn on a primary UDN gets .3+ and gateway .1 by DHCP and reaches the internet", { timeout: 180_000 }, async () => {
+    const UNS = 'vmexamples-user1-udn';
+    s.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${UNS}
+  labels:
+    k8s.ovn.org/primary-user-defined-network: ""
+---
+apiVersion: k8s.ovn.org/v1
+kind: UserDefinedNetwork
+metadata:
+  name: primary-udn
+  namespace: ${UNS}
+spec:
+  topology: Layer2
+  layer2:
+    role: Primary
+    subnets:
+    - 192.168.254.0/24
+    ipam:
+      lifecycle: Persistent
+` });
+    await until(async () => (await c.get(R.nad, UNS, 'primary-udn').catch(() => undefined)) !== undefined, 'the NAD primary-udn');
+    const vm = { ...exampleObjects('user1').vms[0]!, metadata: { name: 'fedora-udn', namespace: UNS } } as KubeObject;
+    const spec = structuredClone(vm.spec) as { runStrategy: string; dataVolumeTemplates: { metadata: { name: string } }[]; template: { spec: { domain: { devices: { interfaces: unknown[] } }; networks: unknown[]; volumes: { name: string; dataVolume?: { name: string } }[] } } };
+    spec.runStrategy = 'Always';
+    spec.dataVolumeTemplates[0]!.metadata.name = 'fedora-udn';
+    spec.template.spec.domain.devices.interfaces = [{ name: 'primary-udn', binding: { name: 'l2bridge' } }];
+    spec.template.spec.networks = [{ name: 'primary-udn', pod: {} }];
+    spec.template.spec.volumes = spec.template.spec.volumes.map((v) => (v.dataVolume ? { ...v, dataVolume: { name: 'fedora-udn' } } : v));
+    await c.create(R.vm, UNS, { ...vm, spec });
+    const ip = await until(async () => {
+      const f = ifaces(await c.get(R.vmi, UNS, 'fedora-udn').catch(() => undefined))[0];
+      return f?.ipAddress?.startsWith('192.168.254.') && f.infoSource?.includes('guest-agent') ? f.ipAddress : undefined;
+    }, 'fedora-udn to report its UDN address from the guest agent', 120_000);
+    assert.ok(Number(ip.split('.')[3]) >= 3, ip);
+    const route = virtnet(['vm', 'exec', 'fedora-udn', '-n', UNS, '--data', s.dataDir, '--', 'ip', 'route']);
+    assert.match(route.stdout, /default via 192\.168\.254\.1/, route.out);
+    const ping = virtnet(['vm', 'exec', 'fedora-udn', '-n', UNS, '--data', s.dataDir, '--', 'ping', '-c', '2', '198.18.0.10']);
+    assert.equal(ping.code, 0, ping.out);
+  });
 });
