@@ -2,6 +2,7 @@
 // let it go. Decisions are pure (udn/nad-plan.ts); this file reads caches, lists and writes.
 import { R, Informer, isConflict, isNotFound, type ApiClient } from '../client/index.js';
 import type { KubeObject } from '../common/object.js';
+import { KeyedSerializer } from '../common/keyed-serializer.js';
 import { UDN_PROTECTION_FINALIZER } from '../apis/k8s.ovn.org/v1/user-defined-network.js';
 import { failedToDeleteNad, planNad, planNadRelease, type NadPlan } from './udn/nad-plan.js';
 
@@ -49,11 +50,9 @@ export interface SyncOutcome {
 
 // Creating a primary network's NAD must not race another creation in the same namespace, from either
 // controller (upstream's createNetworkLock): one creation at a time, checked against a fresh list.
-let createChain: Promise<unknown> = Promise.resolve();
+const creates = new KeyedSerializer();
 function withCreateLock<T>(fn: () => Promise<T>): Promise<T> {
-  const run = createChain.then(fn, fn);
-  createChain = run.catch(() => undefined);
-  return run;
+  return creates.run('create', fn);
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

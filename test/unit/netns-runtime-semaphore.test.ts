@@ -1,7 +1,7 @@
 // The netns runtime's start limiter: never more than `limit` at once, first come first served.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Semaphore } from '../../src/runtime/netns/semaphore.js';
+import { Semaphore } from '../../src/common/semaphore.js';
 
 test('at most `limit` holders, served in arrival order, released on failure too', async () => {
   const sem = new Semaphore(2);

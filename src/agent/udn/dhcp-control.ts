@@ -1,6 +1,7 @@
 // The agent's side of the node's UDN DHCP daemon (dhcp-daemon.ts): its files, starting it inside the node
 // namespace, handing it a network's configuration and waiting until it serves it, stopping it.
 
+import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -93,12 +94,9 @@ function startDaemon(p: DhcpPaths, nodeNetns: string): void {
 
 // One agent per node: changes to one node's daemon are serialised here (a start racing a start would
 // leave two daemons).
-const locks = new Map<string, Promise<unknown>>();
+const locks = new KeyedSerializer();
 function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const prev = locks.get(key) ?? Promise.resolve();
-  const next = prev.then(fn, fn);
-  locks.set(key, next.catch(() => undefined));
-  return next;
+  return locks.run(key, fn);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Brings a node to a Layer2 UDN and back (the plans say what): reads the node's links, creates only what is
 // missing or wrong, rewrites the nft tables whole, hands the reservations to the node's DHCP daemon.
 
+import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run, runJson } from '../netns.js';
@@ -73,13 +74,9 @@ export function ensureUdnNode(nodeNetns: string, net: UdnNetwork, opts: UdnNodeO
 
 // The node tables are shared by the node's networks and removed with the last one: changes to one node
 // are serialised, so a removal cannot delete them while an ensure of another network relies on them.
-const nodeQueues = new Map<string, Promise<unknown>>();
+const nodeQueues = new KeyedSerializer();
 function perNode<T>(nodeNetns: string, fn: () => Promise<T>): Promise<T> {
-  const next = (nodeQueues.get(nodeNetns) ?? Promise.resolve()).then(fn, fn);
-  const tail = next.catch(() => undefined);
-  nodeQueues.set(nodeNetns, tail);
-  void tail.then(() => { if (nodeQueues.get(nodeNetns) === tail) nodeQueues.delete(nodeNetns); });
-  return next;
+  return nodeQueues.run(nodeNetns, fn);
 }
 
 async function ensure(nodeNetns: string, net: UdnNetwork, opts: UdnNodeOptions): Promise<UdnNodeResult> {

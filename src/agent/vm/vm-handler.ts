@@ -17,7 +17,7 @@ function firstHost(cidr: string): string {
   return [24, 16, 8, 0].map((x) => Math.floor(n / 2 ** x) % 256).join('.');
 }
 import { BRIDGE_RESOURCE_PREFIX } from '../../common/kubevirt/cni-config.js';
-import { Semaphore } from '../../runtime/netns/semaphore.js';
+import { Semaphore } from '../../common/semaphore.js';
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -22,7 +22,8 @@ import {
 import { migrationTempName, rehomeBatch, type IpAddrJson, type IpRouteJson } from './migrate-plan.js';
 import type { PlacedNic } from './plan.js';
 import { IpBatcher } from './ip-batcher.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../../common/semaphore.js';
+import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import { isRunning, killPidFile, netnsPids, reap, signal, spawnDetached } from './processes.js';
 import { UDHCPC_SCRIPT } from './udhcpc-script.js';
 import {
@@ -58,7 +59,7 @@ export class NetnsRuntime implements VmRuntime {
   private readonly netnsPrefix: string;
   private tools: Promise<Tools> | undefined;
   /** Start, stop and hot plug of one VM run one at a time within this instance. */
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedSerializer();
   private readonly starting: Semaphore;
   private readonly ip = new IpBatcher();
 
@@ -367,14 +368,7 @@ export class NetnsRuntime implements VmRuntime {
   }
 
   private locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(id) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.then(() => undefined, () => undefined);
-    this.locks.set(id, tail);
-    void tail.then(() => {
-      if (this.locks.get(id) === tail) this.locks.delete(id);
-    });
-    return next;
+    return this.locks.run(id, fn);
   }
 }
 

@@ -4,6 +4,7 @@
 // (a restarted agent) finds and controls the VM. The built-in guest boots the image `make build` made;
 // a qcow2 disk boots whatever it holds, with the same NoCloud seed.
 
+import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
@@ -132,7 +133,7 @@ export class QemuRuntime implements VmRuntime {
   private readonly cache: string;
   private readonly kernelArgs: string | undefined;
   /** Per key (`<id>:life`, `<id>:qmp`, `<id>:qga`): QEMU serves one client per socket, and one lifecycle change at a time. */
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedSerializer();
 
   constructor(opts: QemuRuntimeOptions) {
     this.stateRoot = opts.stateRoot;
@@ -146,14 +147,7 @@ export class QemuRuntime implements VmRuntime {
   }
 
   private locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(key) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(fn);
-    const tail = next.catch(() => undefined);
-    this.locks.set(key, tail);
-    void tail.then(() => {
-      if (this.locks.get(key) === tail) this.locks.delete(key);
-    });
-    return next;
+    return this.locks.run(key, fn);
   }
 
   /** The built-in guest image, as `make build` left it. */
