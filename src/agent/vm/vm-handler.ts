@@ -8,6 +8,7 @@ import type { VmRuntime, NicLaunch, GuestInterface } from '../../runtime/runtime
 import type { VmPlumbing, LauncherNic } from './vm-plumbing.js';
 import { allocatePodIp, planNic, planVmiLaunch, vmiRuntimeId, LaunchError, POD_IP_ANNOTATION, RUNTIME_ANNOTATION, type PlannedNic } from './vmi-launch-plan.js';
 import { vmiNics } from '../../common/kubevirt/vmi-networks.js';
+import { kubevirtConditions } from '../../common/kubevirt/conditions.js';
 import { indexUdnNads, type OvnNetConfig } from '../../common/kubevirt/udn-attachments.js';
 
 /** The first host address of an IPv4 CIDR: a Layer2 UDN's gateway. */
@@ -59,13 +60,7 @@ export interface VmHandlerOptions {
 }
 
 function conds(list: Condition[] | undefined, want: Condition[], now: string): Condition[] {
-  const out = (list ?? []).filter((c) => !want.some((w) => w.type === c.type));
-  for (const w of want) {
-    const prev = list?.find((c) => c.type === w.type);
-    out.push({ type: w.type, status: w.status, reason: w.reason ?? '', message: w.message ?? '', lastProbeTime: null,
-      lastTransitionTime: prev && prev.status === w.status && prev.lastTransitionTime ? prev.lastTransitionTime : now });
-  }
-  return out.sort((a, b) => a.type.localeCompare(b.type));
+  return kubevirtConditions(list ?? [], want, now);
 }
 
 export class VmHandler {

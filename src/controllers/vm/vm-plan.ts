@@ -4,8 +4,9 @@
 import { deepEqual, type KubeObject } from '../../common/object.js';
 import type { Condition } from '../nncp/conditions.js';
 import { isFinal, runStrategyOf, type StateChangeRequest } from '../../common/kubevirt/run-strategy.js';
+import { kubevirtConditions } from '../../common/kubevirt/conditions.js';
 
-export { isFinal, runStrategyOf, type StateChangeRequest };
+export { isFinal, runStrategyOf, kubevirtConditions, type StateChangeRequest };
 
 interface VmSpecLike { running?: boolean; runStrategy?: string; template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown } }
 interface VmStatusLike { stateChangeRequests?: StateChangeRequest[]; conditions?: Condition[] }
@@ -175,19 +176,3 @@ export function vmStatus(input: VmStatusInput): Record<string, unknown> {
   };
 }
 
-/**
- * KubeVirt-style conditions: `lastProbeTime` null, `lastTransitionTime` kept while the status stays, no
- * heartbeat time (so an unchanged condition does not rewrite the object). Conditions not in `want` stay.
- */
-export function kubevirtConditions(old: readonly Condition[], want: readonly Condition[], now: string): Condition[] {
-  const out: Condition[] = old.filter((o) => !want.some((w) => w.type === o.type)).map((c) => ({ ...c }));
-  for (const w of want) {
-    const prev = old.find((o) => o.type === w.type);
-    out.push({
-      type: w.type, status: w.status, reason: w.reason, message: w.message,
-      lastProbeTime: null,
-      lastTransitionTime: prev && prev.status === w.status && prev.lastTransitionTime ? prev.lastTransitionTime : now,
-    } as Condition);
-  }
-  return out.sort((a, b) => a.type.localeCompare(b.type));
-}
