@@ -17,7 +17,7 @@ import { run } from '../../src/agent/netns.js';
 import { dhcpDaemonPid, dhcpPaths } from '../../src/agent/udn/dhcp-control.js';
 import { ensureUdnNode, removeUdnNode, stopDhcpDaemon } from '../../src/agent/udn/index.js';
 import type { UdnNetwork, UdnReservation } from '../../src/agent/udn/index.js';
-import { formatIpv4, parseIpv4 } from '../../src/agent/vm-network/ipv4.js';
+import { formatIpv4, parseIpv4 } from '../../src/common/ipv4.js';
 import { cleanupAll, installCleanupHandlers, onCleanup } from '../nmstate/cleanup.js';
 import { cmd, median } from '../nmstate/util.js';
 import { pct, table } from '../vm/stats.js';

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { VmNetworkError } from '../../src/agent/vm-network/error.js';
-import { formatIpv4, parseCidr, parseIpv4 } from '../../src/agent/vm-network/ipv4.js';
+import { formatIpv4, parseCidr, parseIpv4 } from '../../src/common/ipv4.js';
 import {
   diffRoutes, planPodNetwork, podAddress, podGateway, podSlice, sliceCount, validatePodNetwork,
 } from '../../src/agent/vm-network/pod-network-plan.js';

@@ -1,7 +1,7 @@
 // The router namespace of a Layer2 UDN on one node (udn-plan.ts draws it): the network's gateway, its
 // SNAT to the transit address, its firewall, and the DHCP server's address. Pure.
 
-import { formatIpv4, lastAddress } from '../vm-network/ipv4.js';
+import { formatIpv4, lastAddress } from '../../common/ipv4.js';
 import type { DhcpNetworkConfig } from './dhcp-responder.js';
 import { DHCP_SERVER_ID, ROUTER_LAN, ROUTER_UP, UDN_LEASE_SECONDS, maskOf } from './udn-plan.js';
 import type { NormalizedUdn } from './udn-plan.js';

@@ -8,7 +8,7 @@ import { run, runJson } from '../netns.js';
 import { VmNetworkError } from '../vm-network/error.js';
 import { bridgeBatch, ipBatch, netnsExists, nftApply, STEP_TIMEOUT_MS, sysctlWrite } from '../vm-network/exec.js';
 import { checkPrefix } from '../vm-network/names.js';
-import { parseCidr } from '../vm-network/ipv4.js';
+import { parseCidr } from '../../common/ipv4.js';
 import { applyDhcpNetwork, dhcpPaths } from './dhcp-control.js';
 import type { DhcpNetworkConfig } from './dhcp-responder.js';
 import { ZERO_MAC, planUdnNode, renderNodeNft, renderNodeNftRemove } from './node-plan.js';

@@ -12,8 +12,8 @@
 // address: two NAT steps, so two UDNs may use the same subnet on the same node.
 
 import { VmNetworkError } from '../vm-network/error.js';
-import { formatIpv4, isIpv4, lastAddress, nthAddress, parseCidr, parseIpv4 } from '../vm-network/ipv4.js';
-import type { Ipv4Cidr } from '../vm-network/ipv4.js';
+import { formatIpv4, isIpv4, lastAddress, nthAddress, parseCidr, parseIpv4 } from '../../common/ipv4.js';
+import type { Ipv4Cidr } from '../../common/ipv4.js';
 import { checkIfName, checkMac, checkPrefix } from '../vm-network/names.js';
 import { checkNetnsName } from '../netns.js';
 

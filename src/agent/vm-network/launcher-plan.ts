@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, join } from 'node:path';
 import { checkNetnsName } from '../netns.js';
 import { VmNetworkError } from './error.js';
-import { isIpv4 } from './ipv4.js';
+import { isIpv4 } from '../../common/ipv4.js';
 import { renderMacspoofAdd } from './macspoof-plan.js';
 import type { MacspoofPort } from './macspoof-plan.js';
 import { checkIfName, checkMac, checkPrefix, checkVmid } from './names.js';

@@ -11,8 +11,8 @@ import { VmNetworkError } from './error.js';
 import { checkIfName } from './names.js';
 import { addressCount, cidrWithin, cidrsOverlap, formatCidr, formatIpv4, isIpv4, lastAddress, nthAddress, parseCidr,
   parseIpv4 }
-  from './ipv4.js';
-import type { Ipv4Cidr } from './ipv4.js';
+  from '../../common/ipv4.js';
+import type { Ipv4Cidr } from '../../common/ipv4.js';
 
 export const POD_BRIDGE = 'vn-pod';
 export const POD_NFT_TABLE = 'vn_pod';

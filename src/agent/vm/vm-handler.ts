@@ -9,14 +9,9 @@ import type { VmPlumbing, LauncherNic } from './vm-plumbing.js';
 import { allocatePodIp, planNic, planVmiLaunch, vmiRuntimeId, LaunchError, POD_IP_ANNOTATION, RUNTIME_ANNOTATION, type PlannedNic } from './vmi-launch-plan.js';
 import { vmiNics } from '../../common/kubevirt/vmi-networks.js';
 import { kubevirtConditions } from '../../common/kubevirt/conditions.js';
+import { formatIpv4, nthAddress, parseCidr } from '../../common/ipv4.js';
 import { indexUdnNads, type OvnNetConfig } from '../../common/kubevirt/udn-attachments.js';
 
-/** The first host address of an IPv4 CIDR: a Layer2 UDN's gateway. */
-function firstHost(cidr: string): string {
-  const [base] = cidr.split('/') as [string];
-  const n = base.split('.').reduce((a, o) => a * 256 + Number(o), 0) + 1;
-  return [24, 16, 8, 0].map((x) => Math.floor(n / 2 ** x) % 256).join('.');
-}
 import { BRIDGE_RESOURCE_PREFIX } from '../../common/kubevirt/cni-config.js';
 import { Semaphore } from '../../common/semaphore.js';
 import { existsSync } from 'node:fs';
@@ -251,7 +246,10 @@ export class VmHandler {
         }
       }
     }
-    const gateway = firstHost(subnet);
+    const block = parseCidr(subnet);
+    if (!block) throw new LaunchError('Unsupported', `network ${config.name}: subnet ${subnet} is not an IPv4 CIDR`);
+    // A Layer2 UDN's gateway: the subnet's first host address.
+    const gateway = formatIpv4(nthAddress(block, 1));
     return this.opts.plumbing.ensureUdn({ key: config.name, vni, subnet, gateway, ...(config.mtu !== undefined ? { mtu: config.mtu } : {}), peers, localIP, reservations });
   }
 

@@ -2,6 +2,7 @@
 // their networks resolved (pod network or a Linux-bridge NAD), the disk, cloud-init, resources and the
 // runtime. Pure; errors are messages for the VMI's status.
 import { createHash } from 'node:crypto';
+import { addressCount, formatIpv4, nthAddress, parseCidr } from '../../common/ipv4.js';
 import type { KubeObject } from '../../common/object.js';
 import { vmiNics, type VmiNic } from '../../common/kubevirt/vmi-networks.js';
 import { parseNadConfig, CniConfigError, type BridgeNetConfig } from '../../common/kubevirt/cni-config.js';
@@ -161,12 +162,11 @@ export function planVmiLaunch(input: PlanInput): VmiLaunchPlan {
 
 /** Pure: the lowest address of the node's pod slice not in use (first is the gateway, last broadcast). */
 export function allocatePodIp(sliceCidr: string, used: ReadonlySet<string>): string | undefined {
-  const [base, len] = sliceCidr.split('/') as [string, string];
-  const b = base.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-  const size = 2 ** (32 - Number(len));
+  const c = parseCidr(sliceCidr);
+  if (!c) return undefined;
+  const size = addressCount(c);
   for (let i = 2; i < size - 1; i++) {
-    const n = b + i;
-    const ip = [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+    const ip = formatIpv4(nthAddress(c, i));
     if (!used.has(ip)) return ip;
   }
   return undefined;
