@@ -6,6 +6,7 @@
 // Usage (root): node dist/bench/vm/migration-bench.js [--rounds N] [--interval MS]
 // The lab is named vn-<id>-… and `lab down` removes it at the end, also on error.
 
+import { primaryUdnSetupYaml, udnVmYaml } from '../../test/support/udn-fixtures.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,47 +33,8 @@ function virtnet(args: string[], env: Record<string, string> = {}): { code: numb
   return { code: r.status ?? -1, out: (r.stdout ?? '') + (r.stderr ?? '') };
 }
 
-const setup = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${NS}
-  labels:
-    k8s.ovn.org/primary-user-defined-network: ""
----
-apiVersion: k8s.ovn.org/v1
-kind: UserDefinedNetwork
-metadata:
-  name: primary-udn
-  namespace: ${NS}
-spec:
-  topology: Layer2
-  layer2:
-    role: Primary
-    subnets:
-    - 192.168.254.0/24
-    ipam:
-      lifecycle: Persistent
-`;
-
-const vm = (name: string, host?: string): string => `apiVersion: kubevirt.io/v1
-kind: VirtualMachine
-metadata:
-  name: ${name}
-  namespace: ${NS}
-spec:
-  runStrategy: Always
-  template:
-    spec:
-${host ? `      nodeSelector:\n        kubernetes.io/hostname: ${host}\n` : ''}      domain:
-        devices:
-          interfaces:
-          - name: primary-udn
-            binding:
-              name: l2bridge
-      networks:
-      - pod: {}
-        name: primary-udn
-`;
+const setup = primaryUdnSetupYaml(NS);
+const vm = (name: string, host?: string): string => udnVmYaml(name, NS, host);
 
 const cond = (o: KubeObject | undefined, type: string): { status: string } | undefined =>
   ((o?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === type);

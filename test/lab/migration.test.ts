@@ -1,6 +1,7 @@
 // Live migration on the lab (netns runtime): a VM on a primary Layer2 UDN moves to another node while a
 // second VM on the same UDN pings it every 100 ms; the VMIM succeeds, the node changes, IP and MAC stay,
 // and at most one reply is lost.
+import { primaryUdnSetupYaml, udnVmYaml } from '../support/udn-fixtures.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,47 +18,8 @@ function virtnet(args: string[], env: Record<string, string> = {}): { code: numb
   return { code: r.status ?? -1, out: (r.stdout ?? '') + (r.stderr ?? ''), stdout: r.stdout ?? '' };
 }
 
-const setup = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${NS}
-  labels:
-    k8s.ovn.org/primary-user-defined-network: ""
----
-apiVersion: k8s.ovn.org/v1
-kind: UserDefinedNetwork
-metadata:
-  name: primary-udn
-  namespace: ${NS}
-spec:
-  topology: Layer2
-  layer2:
-    role: Primary
-    subnets:
-    - 192.168.254.0/24
-    ipam:
-      lifecycle: Persistent
-`;
-
-const vm = (name: string, host?: string): string => `apiVersion: kubevirt.io/v1
-kind: VirtualMachine
-metadata:
-  name: ${name}
-  namespace: ${NS}
-spec:
-  runStrategy: Always
-  template:
-    spec:
-${host ? `      nodeSelector:\n        kubernetes.io/hostname: ${host}\n` : ''}      domain:
-        devices:
-          interfaces:
-          - name: primary-udn
-            binding:
-              name: l2bridge
-      networks:
-      - pod: {}
-        name: primary-udn
-`;
+const setup = primaryUdnSetupYaml(NS);
+const vm = (name: string, host?: string): string => udnVmYaml(name, NS, host);
 
 const cond = (o: KubeObject | undefined, type: string): { status: string } | undefined =>
   ((o?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === type);

@@ -2,6 +2,7 @@
 // distinct addresses and every IPAMClaim matches the address the VM holds in its namespace (the lease), even
 // though the server (and so every controller) and one node agent are SIGKILLed mid-burst and brought back;
 // afterwards no claim is left without its VM.
+import { primaryUdnSetupYaml } from '../support/udn-fixtures.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -91,27 +92,7 @@ describe('UDN at scale: 200 VMs at once, server and an agent killed mid-way (net
     const up = virtnet(['lab', 'up', '--nodes', '2', '--baremetal', '0', '--data', s.dataDir, '--id', id]);
     assert.equal(up.code, 0, up.out);
     await until(async () => (await c.list(R.node)).items.filter(ready).length === 2, 'two Ready nodes', 30_000);
-    s.kubectlOk(['apply', '-f', '-'], { input: `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${NS}
-  labels:
-    k8s.ovn.org/primary-user-defined-network: ""
----
-apiVersion: k8s.ovn.org/v1
-kind: UserDefinedNetwork
-metadata:
-  name: primary-udn
-  namespace: ${NS}
-spec:
-  topology: Layer2
-  layer2:
-    role: Primary
-    subnets:
-    - ${SUBNET}0/24
-    ipam:
-      lifecycle: Persistent
-` });
+    s.kubectlOk(['apply', '-f', '-'], { input: primaryUdnSetupYaml(NS, `${SUBNET}0/24`) });
     await until(async () => (await c.get(R.nad, NS, 'primary-udn').catch(() => undefined)) !== undefined, 'the NAD primary-udn');
   });
   after(async () => {

@@ -3,6 +3,7 @@
 // removed): an address ≥ .3 and gateway .1 by DHCP, the internet host reachable; then isolation: the same
 // UDN across two nodes reaches, another namespace's UDN with the same subnet does not (both work at once),
 // a default-network VM does not.
+import { primaryUdnYaml, udnNamespaceYaml } from '../support/udn-fixtures.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,28 +19,8 @@ function virtnet(args: string[], env: Record<string, string> = {}): { code: numb
   return { code: r.status ?? -1, out: (r.stdout ?? '') + (r.stderr ?? ''), stdout: r.stdout ?? '' };
 }
 
-const udnNamespace = (ns: string): string => `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${ns}
-  labels:
-    k8s.ovn.org/primary-user-defined-network: ""
-`;
-
-const udn = (ns: string): string => `apiVersion: k8s.ovn.org/v1
-kind: UserDefinedNetwork
-metadata:
-  name: primary-udn
-  namespace: ${ns}
-spec:
-  topology: Layer2
-  layer2:
-    role: Primary
-    subnets:
-    - 192.168.254.0/24
-    ipam:
-      lifecycle: Persistent
-`;
+const udnNamespace = udnNamespaceYaml;
+const udn = (ns: string): string => primaryUdnYaml(ns);
 
 /** The guide's VM, as printed there (AsciiDoc fences included). */
 const GUIDE_VM = (ns: string, name = 'fedora-udn', host?: string): string => `----
