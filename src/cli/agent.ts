@@ -9,7 +9,7 @@ import { KernelPlumbing } from '../agent/vm/kernel-plumbing.js';
 
 export function agentCommand(): Command {
   return new Command('agent')
-    .description('run the node agent of one node: heartbeat, NodeNetworkState, node network policies')
+    .description('run the node agent of one node: heartbeat, NodeNetworkState, node network policies, its VMs')
     .requiredOption('--node <name>', 'the Node this agent is')
     .requiredOption('--netns <name>', 'the network namespace it manages (the node\'s)')
     .option('--data <dir>', 'virtnet state directory (kubeconfig, api.sock)', defaultDataDir())
