@@ -11,7 +11,16 @@ node_modules/.installed: package.json package-lock.json
 deps:
 	@bash scripts/install-debian-deps.sh
 
-build: guest-image
+build: guest-image console/dist/index.html
+
+# The web console (React + PatternFly), built by Vite into console/dist, which `virtnet serve` serves at /.
+CONSOLE_SOURCES := $(shell find console/src -type f 2>/dev/null) console/index.html console/vite.config.ts
+console/dist/index.html: node_modules/.installed $(CONSOLE_SOURCES)
+	npx vite build console
+	@touch $@
+
+.PHONY: console
+console: console/dist/index.html
 
 compile: deps node_modules/.installed
 	npx tsc -p tsconfig.json
@@ -30,6 +39,7 @@ down:
 
 typecheck: node_modules/.installed
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p console/tsconfig.json
 
 lint: node_modules/.installed
 	npx eslint .

@@ -23,5 +23,12 @@ export default tseslint.config(
     'the store knows no API behaviour'),
   layer(['src/controllers/**', 'src/agent/**', 'src/runtime/**', 'src/lab/**', 'src/client/**'],
     '/api/', 'reach the server only through src/client (the API over the network)'),
+  layer(['console/src/**'], '/src/(api|apis|client|controllers|agent|runtime|lab|cli|common)/', 'the console reaches the server only over HTTP'),
+  layer(['console/src/models/**'], '^\\.\\./|^react|/src/', 'console/src/models is pure (form → object, YAML): unit-tested under node, no React, no API calls'),
+  // a rule of its own name, so that it adds to the layer rules above instead of replacing them
+  {
+    files: ['src/**', 'test/**', 'bench/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '/console/src/(?!models/)', message: 'only console/src/models (pure) is importable outside the console' }] }] },
+  },
   layer(['src/cli/**'], '/api/(?!server\\.js$)', 'the CLI reaches the API through src/client; only serve starts the server'),
 );

@@ -38,6 +38,11 @@ export class TokenAuthenticator {
     return token;
   }
 
+  /** The users' names, for the console's sign-in page (never their tokens). */
+  userNames(): string[] {
+    return [...new Set([...this.tokens.values()].map((u) => u.name))].sort();
+  }
+
   authenticate(authorization: string | undefined): User | undefined {
     if (!authorization) return undefined;
     const m = /^Bearer\s+(\S+)$/i.exec(authorization);

@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { connect } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { websocketServer } from './websocket-watch.js';
 import type { KubeObject } from '../common/object.js';
 import { StatusError, notFound } from '../common/status-error.js';
 import { vmRequestOutcome, type VmRequest, type StateChangeRequest } from '../common/kubevirt/run-strategy.js';
@@ -101,7 +102,6 @@ export function handleSubresourceDiscovery(path: string, res: ServerResponse): b
   return true;
 }
 
-const wss = new WebSocketServer({ noServer: true });
 
 /** Upgrades a console request: bytes flow between the WebSocket (binary frames) and the VM's serial socket. */
 export async function handleConsoleUpgrade(index: KindIndex, service: ResourceService, path: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean> {
@@ -117,7 +117,7 @@ export async function handleConsoleUpgrade(index: KindIndex, service: ResourceSe
   if (!vmi) return reject(404, `virtualmachineinstance.kubevirt.io "${name}" not found`);
   const sock = vmi.metadata.annotations?.[CONSOLE_SOCKET_ANNOTATION];
   if ((vmi.status as { phase?: string } | undefined)?.phase !== 'Running' || !sock) return reject(400, `VMI ${ns}/${name} is not running`);
-  wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+  websocketServer.handleUpgrade(req, socket, head, (ws: WebSocket) => {
     const serial = connect(sock);
     serial.on('data', (d: Buffer) => ws.send(d, { binary: true }));
     serial.on('error', () => ws.close(1011, 'console socket error'));

@@ -28,6 +28,10 @@ import { NamespaceLifecycle } from './lifecycle/namespace-lifecycle.js';
 import { ensureDefaultNamespaces } from './lifecycle/bootstrap.js';
 import type { MutatingAdmission } from './admission.js';
 import { ensureMacRange, MacPoolAdmission, parseMacRangeFlag } from './macpool/index.js';
+import { fileURLToPath } from 'node:url';
+import { ConsoleAssets } from './console-assets.js';
+import { handleWatchUpgrade, isWatchUpgrade, tokenFromProtocols } from './websocket-watch.js';
+import { readBody } from './http/body.js';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -65,9 +69,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const OPEN_PATHS = new Set(['/', '/version', '/healthz', '/livez', '/readyz']);
+const OPEN_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz', '/console/config']);
 
-const CONSOLE_PLACEHOLDER = '<!doctype html><html><head><meta charset="utf-8"><title>virtnet</title></head><body><h1>virtnet</h1><p>The API server is running. Use <code>kubectl --kubeconfig &lt;data&gt;/kubeconfig</code>. The web console is not built yet.</p></body></html>';
+/** The built console; `VIRTNET_CONSOLE_DIR` points elsewhere (tests of a console build of their own). */
+const CONSOLE_DIR = process.env.VIRTNET_CONSOLE_DIR ?? fileURLToPath(new URL('../../../console/dist', import.meta.url));
+
+function bearerOf(token: string | undefined): string | undefined {
+  return token === undefined ? undefined : `Bearer ${token}`;
+}
 
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningServer> {
   mkdirSync(opts.dataDir, { recursive: true });
@@ -80,6 +89,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   const authn = new TokenAuthenticator(join(opts.dataDir, 'tokens.csv'));
   const adminToken = authn.ensureUser('admin', ['system:masters']);
   const ctx: HandlerContext = { index, store, service };
+  const consoleAssets = new ConsoleAssets(CONSOLE_DIR);
+  // A browser's WebSocket cannot carry an Authorization header: the token comes in a subprotocol instead.
+  const authenticate = (req: IncomingMessage) => authn.authenticate(req.headers.authorization)
+    ?? (req.headers.upgrade ? authn.authenticate(bearerOf(tokenFromProtocols(req.headers['sec-websocket-protocol']))) : undefined);
 
   await ensureDefaultNamespaces(index, service);
   const macPool = await MacPoolAdmission.start(store, await ensureMacRange(index, service, opts.macRange === undefined ? undefined : parseMacRangeFlag(opts.macRange)));
@@ -100,9 +113,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
       s.on('close', () => sockets.delete(s));
     });
     srv.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const path = url.pathname;
       const refuse = (line: string): void => { socket.end(`HTTP/1.1 ${line}\r\nConnection: close\r\n\r\n`); };
-      if (!authn.authenticate(req.headers.authorization)) return refuse('401 Unauthorized');
+      if (!authenticate(req)) return refuse('401 Unauthorized');
+      if (isWatchUpgrade(url)) return handleWatchUpgrade(ctx, url, req, socket, head);
       handleConsoleUpgrade(index, service, path, req, socket, head)
         .then((done) => { if (!done) refuse('404 Not Found'); }, () => refuse('500 Internal Server Error'));
     });
@@ -116,12 +131,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (!OPEN_PATHS.has(path) && !authn.authenticate(req.headers.authorization)) throw unauthorized();
+    if (consoleAssets.owns(path, req)) return consoleAssets.serve(path, req, res);
+    const user = authenticate(req);
+    if (!OPEN_PATHS.has(path) && !user) throw unauthorized();
     if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
-    if (path === '/') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(CONSOLE_PLACEHOLDER);
-      return;
+    // The sign-in page lists who may sign in (names only).
+    if (path === '/console/config') return sendJson(res, 200, { users: authn.userNames() });
+    if (path === '/apis/authentication.k8s.io/v1/selfsubjectreviews' && req.method === 'POST' && user) {
+      await readBody(req, 64 * 1024);
+      return sendJson(res, 201, {
+        kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: new Date().toISOString() },
+        status: { userInfo: { username: user.name, uid: user.uid, groups: [...user.groups, 'system:authenticated'] } },
+      });
     }
     if (path === '/healthz' || path === '/livez' || path === '/readyz') {
       res.writeHead(200, { 'Content-Type': 'text/plain' });

@@ -1,0 +1,3 @@
+// Japanese for the networks views (keys are the English text).
+export const jaNetworks: Record<string, string> = {
+};

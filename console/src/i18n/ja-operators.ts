@@ -1,0 +1,3 @@
+// Japanese for the operators views (keys are the English text).
+export const jaOperators: Record<string, string> = {
+};

@@ -1,0 +1,3 @@
+// Japanese for the vms views (keys are the English text).
+export const jaVms: Record<string, string> = {
+};

@@ -1,0 +1,5 @@
+// Routes of the vms views.
+import type { RouteDef } from '../../app/routes';
+
+export const vmRoutes: RouteDef[] = [
+];
