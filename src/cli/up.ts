@@ -11,14 +11,25 @@ import { bringUpLab, labPlanFor } from './lab.js';
 import { seedExamples } from './examples.js';
 import { defaultDataDir, DEFAULT_LISTEN } from './paths.js';
 
+/** The admin token of the kubeconfig `serve` wrote: the console's sign-in link carries it. */
+function adminToken(kubeconfig: string): string | undefined {
+  try {
+    return /token: (\S+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 function banner(url: string, kubeconfig: string, detached: boolean, lab: string | undefined): string {
+  const token = adminToken(kubeconfig);
   return [
     '',
     '  virtnet is up',
     `  API server:  ${url}`,
     `  kubeconfig:  ${kubeconfig}`,
     `               export KUBECONFIG=${kubeconfig}; kubectl get nodes`,
-    `  console:     ${url}/  (placeholder until the web console lands)`,
+    `  console:     ${url}/   (self-signed: the CA is in the kubeconfig; accept it in the browser)`,
+    ...(token ? [`               sign in as admin: ${url}/dashboards#token=${encodeURIComponent(token)}`] : []),
     ...(lab ? [`  lab:         ${lab}`] : []),
     detached ? '  stop with:   make down   (or: virtnet down)' : '  stop with:   Ctrl-C   (or, from another terminal: make down)',
     '',
