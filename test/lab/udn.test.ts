@@ -3,7 +3,7 @@
 // removed): an address ≥ .3 and gateway .1 by DHCP, the internet host reachable; then isolation: the same
 // UDN across two nodes reaches, another namespace's UDN with the same subnet does not (both work at once),
 // a default-network VM does not.
-import { primaryUdnYaml, udnNamespaceYaml } from '../support/udn-fixtures.js';
+import { guideUdnVmYaml, primaryUdnYaml, udnNamespaceYaml } from '../support/udn-fixtures.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -22,71 +22,7 @@ function virtnet(args: string[], env: Record<string, string> = {}): { code: numb
 const udnNamespace = udnNamespaceYaml;
 const udn = (ns: string): string => primaryUdnYaml(ns);
 
-/** The guide's VM, as printed there (AsciiDoc fences included). */
-const GUIDE_VM = (ns: string, name = 'fedora-udn', host?: string): string => `----
-apiVersion: kubevirt.io/v1
-kind: VirtualMachine
-metadata:
-  labels:
-    kubevirt.io/vm: ${name}
-  name: ${name}
-  namespace: ${ns}
-spec:
-  dataVolumeTemplates:
-    - apiVersion: cdi.kubevirt.io/v1beta1
-      kind: DataVolume
-      metadata:
-        creationTimestamp: null
-        name: ${name}
-      spec:
-        sourceRef:
-          kind: DataSource
-          name: fedora
-          namespace: openshift-virtualization-os-images
-        storage:
-          resources:
-            requests:
-              storage: 30Gi
-  runStrategy: Always
-  template:
-    metadata:
-      name: ${name}
-      namespace: ${ns}
-    spec:
-${host ? `      nodeSelector:\n        kubernetes.io/hostname: ${host}\n` : ''}      domain:
-        devices:
-          disks:
-          - disk:
-              bus: virtio
-            name: rootdisk
-          - disk:
-              bus: virtio
-            name: cloudinitdisk
-          interfaces:
-          - name: primary-udn
-            binding:
-              name: l2bridge
-          rng: {}
-        resources:
-          requests:
-            memory: 2048M
-      networks:
-      - pod: {}
-        name: primary-udn
-      terminationGracePeriodSeconds: 0
-      volumes:
-      - dataVolume:
-          name: ${name}
-        name: rootdisk
-      - cloudInitNoCloud:
-          userData: |-
-            #cloud-config
-            user: fedora
-            password: fedora
-            chpasswd: { expire: False }
-        name: cloudinitdisk
-----
-`;
+const GUIDE_VM = guideUdnVmYaml;
 
 /** The console's Import YAML strips AsciiDoc fences; so does this. */
 const unfenced = (y: string): string => y.split('\n').filter((l) => l.trim() !== '----').join('\n');

@@ -56,3 +56,69 @@ ${host ? `      nodeSelector:\n        kubernetes.io/hostname: ${host}\n` : ''} 
         name: primary-udn
 `;
 }
+
+/** The guide's fedora-udn VM, as printed there (AsciiDoc fences included), optionally pinned to a node. */
+export const guideUdnVmYaml = (ns: string, name = 'fedora-udn', host?: string): string => `----
+apiVersion: kubevirt.io/v1
+kind: VirtualMachine
+metadata:
+  labels:
+    kubevirt.io/vm: ${name}
+  name: ${name}
+  namespace: ${ns}
+spec:
+  dataVolumeTemplates:
+    - apiVersion: cdi.kubevirt.io/v1beta1
+      kind: DataVolume
+      metadata:
+        creationTimestamp: null
+        name: ${name}
+      spec:
+        sourceRef:
+          kind: DataSource
+          name: fedora
+          namespace: openshift-virtualization-os-images
+        storage:
+          resources:
+            requests:
+              storage: 30Gi
+  runStrategy: Always
+  template:
+    metadata:
+      name: ${name}
+      namespace: ${ns}
+    spec:
+${host ? `      nodeSelector:\n        kubernetes.io/hostname: ${host}\n` : ''}      domain:
+        devices:
+          disks:
+          - disk:
+              bus: virtio
+            name: rootdisk
+          - disk:
+              bus: virtio
+            name: cloudinitdisk
+          interfaces:
+          - name: primary-udn
+            binding:
+              name: l2bridge
+          rng: {}
+        resources:
+          requests:
+            memory: 2048M
+      networks:
+      - pod: {}
+        name: primary-udn
+      terminationGracePeriodSeconds: 0
+      volumes:
+      - dataVolume:
+          name: ${name}
+        name: rootdisk
+      - cloudInitNoCloud:
+          userData: |-
+            #cloud-config
+            user: fedora
+            password: fedora
+            chpasswd: { expire: False }
+        name: cloudinitdisk
+----
+`;
