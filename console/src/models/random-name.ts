@@ -1,0 +1,10 @@
+// Pure: `<prefix>-<color>-<animal>` default names, as the OpenShift console's forms propose them
+// (`cluster-udn-<color>-<animal>`, `nic-<color>-<animal>-<NN>`).
+const COLORS = ['amaranth', 'amber', 'apricot', 'aqua', 'azure', 'beige', 'black', 'blue', 'bronze', 'brown', 'coffee', 'copper', 'coral', 'crimson', 'cyan', 'gold', 'gray', 'green', 'harlequin', 'indigo', 'ivory', 'jade', 'lavender', 'lime', 'magenta', 'maroon', 'moccasin', 'olive', 'orange', 'peach', 'pink', 'plum', 'purple', 'red', 'rose', 'salmon', 'sapphire', 'scarlet', 'silver', 'tan', 'teal', 'tomato', 'turquoise', 'violet', 'white', 'yellow'];
+const ANIMALS = ['aardvark', 'albatross', 'alligator', 'alpaca', 'ant', 'armadillo', 'badger', 'bat', 'bear', 'beaver', 'bee', 'bison', 'boar', 'buffalo', 'camel', 'cat', 'cheetah', 'chicken', 'cobra', 'crab', 'crane', 'crow', 'deer', 'dog', 'dolphin', 'donkey', 'duck', 'eagle', 'eel', 'elephant', 'elk', 'falcon', 'ferret', 'finch', 'fish', 'flamingo', 'fox', 'frog', 'gazelle', 'gecko', 'giraffe', 'goat', 'goose', 'gorilla', 'hamster', 'hare', 'hawk', 'hedgehog', 'heron', 'horse', 'hyena', 'ibis', 'jackal', 'jaguar', 'kangaroo', 'koala', 'lemur', 'leopard', 'lion', 'llama', 'lobster', 'lynx', 'macaw', 'mole', 'mongoose', 'moose', 'mouse', 'mule', 'newt', 'octopus', 'ocelot', 'otter', 'owl', 'ox', 'panda', 'panther', 'parrot', 'pelican', 'penguin', 'pig', 'pigeon', 'porcupine', 'possum', 'puma', 'quail', 'rabbit', 'raccoon', 'rat', 'raven', 'reindeer', 'rhinoceros', 'salamander', 'seal', 'shark', 'sheep', 'skunk', 'sloth', 'snail', 'snake', 'sparrow', 'spider', 'squid', 'squirrel', 'swan', 'tapir', 'tiger', 'toad', 'turkey', 'turtle', 'viper', 'walrus', 'wasp', 'weasel', 'whale', 'wolf', 'wombat', 'yak', 'zebra'];
+
+/** `random` returns [0, 1) like Math.random; tests pass their own. */
+export function colorAnimalName(prefix: string, random: () => number = Math.random): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.min(xs.length - 1, Math.floor(random() * xs.length))]!;
+  return `${prefix}-${pick(COLORS)}-${pick(ANIMALS)}`;
+}
