@@ -97,7 +97,7 @@ test('remove NIC: bridge NIC of a running VM unplugged with state absent, else r
 
 test('NIC name generator: nic-<color>-<animal>-<NN>', () => {
   let i = 0;
-  const seq = [0.05, 0, 0]; // NN, color, animal
+  const seq = [0, 0, 0.05]; // color, animal, NN
   assert.equal(generateNicName(() => seq[i++ % 3]!), 'nic-amaranth-aardvark-05');
   for (let k = 0; k < 50; k++) assert.match(generateNicName(), /^nic-[a-z]+-[a-z]+-\d{2}$/);
 });

@@ -1,5 +1,6 @@
 // Pure: the "Add network interface" modal (kubevirt-plugin NetworkInterfaceModal, reference §5) and NIC
 // removal as JSON patches of a VirtualMachine; the default NIC name; MAC validation. No DOM, no I/O.
+import { colorAnimalName } from './random-name.js';
 
 export type NicModel = 'virtio' | 'e1000e';
 export const NIC_MODELS: readonly NicModel[] = ['virtio', 'e1000e'];
@@ -181,15 +182,12 @@ export function removeNicPatch(vm: VmLike, name: string, running: boolean): Json
   return ops;
 }
 
-const COLORS = ['amaranth', 'amber', 'aqua', 'azure', 'beige', 'black', 'blue', 'bronze', 'brown', 'coffee', 'copper', 'coral', 'crimson', 'cyan', 'gold', 'gray', 'green', 'indigo', 'ivory', 'jade', 'lavender', 'lime', 'magenta', 'maroon', 'olive', 'orange', 'peach', 'pink', 'plum', 'purple', 'red', 'salmon', 'silver', 'tan', 'teal', 'turquoise', 'violet', 'white', 'yellow'];
-const ANIMALS = ['aardvark', 'albatross', 'alligator', 'alpaca', 'ant', 'badger', 'barracuda', 'bat', 'bear', 'beaver', 'bee', 'bison', 'boar', 'buffalo', 'camel', 'cat', 'cheetah', 'cobra', 'crab', 'crane', 'crow', 'deer', 'dolphin', 'donkey', 'eagle', 'eel', 'elk', 'falcon', 'ferret', 'finch', 'fox', 'frog', 'gazelle', 'gecko', 'goat', 'goose', 'gorilla', 'hamster', 'hawk', 'heron', 'ibex', 'jaguar', 'koala', 'lemur', 'lion', 'llama', 'lynx', 'mole', 'moose', 'newt', 'otter', 'owl', 'panda', 'parrot', 'pelican', 'penguin', 'puma', 'rabbit', 'raven', 'seal', 'shark', 'sheep', 'snail', 'swan', 'tiger', 'toad', 'trout', 'turtle', 'walrus', 'whale', 'wolf', 'wombat', 'yak', 'zebra'];
-
 /** `nic-<color>-<animal>-<NN>`; `random` returns [0, 1) (injected so tests are exact). */
 export function generateNicName(random: () => number = Math.random, taken: readonly string[] = []): string {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.min(xs.length - 1, Math.floor(random() * xs.length))]!;
   for (let tries = 0; ; tries++) {
+    const base = colorAnimalName('nic', random);
     const nn = String(Math.min(99, Math.floor(random() * 100))).padStart(2, '0');
-    const name = `nic-${pick(COLORS)}-${pick(ANIMALS)}-${nn}`;
+    const name = `${base}-${nn}`;
     if (!taken.includes(name) || tries > 20) return name;
   }
 }
