@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser), signed in to a running server.
 // Screenshots go to test-artifacts/console/<suite>/ (kept after the run as the test's artifacts).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, selectors, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from '../support/server-process.js';
@@ -44,6 +44,8 @@ export async function openConsole(browser: Browser, baseUrl: string, token: stri
   await page.goto(`/dashboards#token=${encodeURIComponent(token)}`);
   await page.getByTestId('user-menu').waitFor();
   const dir = join(repoRoot, 'test-artifacts', 'console', suite);
+  // this run's screenshots only
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
   return {
