@@ -198,7 +198,7 @@ describe("the guide's steps 2–7 in the web console (Chromium, the lab, QEMU VM
     await row.getByTestId('csv-status').getByText('Succeeded').waitFor();
     await row.getByRole('link', { name: 'Kubernetes NMState Operator' }).click();
     await page.getByTestId('provided-api-nmstate').getByRole('link', { name: 'Create instance' }).click();
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByTestId('instance-row-nmstate').waitFor();
     await c.shot('nmstate-instance');
 
@@ -225,10 +225,10 @@ describe("the guide's steps 2–7 in the web console (Chromium, the lab, QEMU VM
     await c.shot('nodes-labelled-typo');
 
     await nav(page, 'NodeNetworkConfigurationPolicy');
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByRole('menuitem', { name: 'With YAML' }).click();
     await page.getByRole('textbox', { name: 'YAML', exact: true }).fill(NNCP_YAML);
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
     await nav(page, 'NodeNetworkConfigurationPolicy');
     const policy = page.getByTestId('nncp-row-create-br0-static');
     await policy.getByText('NoMatchingNode').waitFor({ timeout: 30_000 });
@@ -253,7 +253,7 @@ describe("the guide's steps 2–7 in the web console (Chromium, the lab, QEMU VM
     await page.getByLabel('Network Type').selectOption({ label: 'Linux bridge' });
     await page.getByRole('textbox', { name: 'Bridge name' }).fill('br-flat');
     await c.shot('nad-form');
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.waitForURL(`**/k8s/ns/${USER_NS}/network-attachment-definitions/flatnetwork`);
     await page.getByTestId('nad-config').getByText('"br-flat"').waitFor();
     await c.shot('nad-created');
@@ -294,12 +294,12 @@ describe("the guide's steps 2–7 in the web console (Chromium, the lab, QEMU VM
   it("step 7: the primary UDN from the form, its NAD, fedora-udn from Import YAML (fences stripped): .3+ in the Network tile, the internet host answers from its console", { timeout: 300_000 }, async () => {
     await nav(page, 'UserDefinedNetworks');
     await chooseProject(page, UDN_NS);
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByRole('menuitem', { name: 'UserDefinedNetwork', exact: true }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Subnet').fill('192.168.254.0/24');
     await c.shot('udn-form');
-    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
     await page.waitForURL(`**/k8s/ns/${UDN_NS}/userdefinednetworks/primary-udn`);
     await page.getByTestId('udn-nads').getByText('primary-udn').waitFor({ timeout: 30_000 });
     await c.shot('udn-created');
@@ -309,7 +309,7 @@ describe("the guide's steps 2–7 in the web console (Chromium, the lab, QEMU VM
 
     await page.getByRole('button', { name: 'Import YAML' }).click();
     await page.getByRole('textbox', { name: 'YAML', exact: true }).fill(guideUdnVmYaml(UDN_NS));
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByTestId('fence-notice').waitFor();
     await page.getByText('Created VirtualMachine fedora-udn').waitFor();
     await c.shot('import-fedora-udn');

@@ -132,7 +132,7 @@ test('Create UserDefinedNetwork: validation, the guide\'s primary-udn, its NAD i
 
   await page.goto(`/k8s/ns/${UDN_NS}/userdefinednetworks`);
   await page.getByText('No UserDefinedNetworks found').waitFor();
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByRole('menuitem', { name: 'UserDefinedNetwork', exact: true }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByText('Create UserDefinedNetwork').waitFor();
@@ -168,7 +168,7 @@ test('Create UserDefinedNetwork: validation, the guide\'s primary-udn, its NAD i
   await shot('udn-list');
 
   // A second primary-udn in the project: the server's AlreadyExists in the modal.
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByRole('menuitem', { name: 'UserDefinedNetwork', exact: true }).click();
   await dialog.getByLabel('Subnet').fill('10.1.0.0/24');
   await dialog.getByRole('button', { name: 'Create', exact: true }).click();
@@ -187,7 +187,7 @@ test('Create UserDefinedNetwork: validation, the guide\'s primary-udn, its NAD i
 test('Create ClusterUserDefinedNetwork: default name, match labels, the object, details', { skip }, async () => {
   const { page, shot } = s;
   await page.goto(`/k8s/ns/${UDN_NS}/userdefinednetworks`);
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByRole('menuitem', { name: 'ClusterUserDefinedNetwork' }).click();
   const dialog = page.getByRole('dialog');
   const name = await dialog.getByRole('textbox', { name: 'Name', exact: true }).inputValue();

@@ -144,10 +144,10 @@ test('NNCP list: Ignored/NoMatchingNode with the baremtal near-miss; enactment s
 test('NNCP form: validation, live node preview, and exactly the expected policy', { skip }, async () => {
   const { page } = s;
   await page.goto('/nmstate/policies');
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByRole('menuitem', { name: 'From Form' }).click();
   await page.getByLabel('Policy name').waitFor();
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByText('Policy name is required').waitFor();
 
   await page.getByLabel('Policy name').fill('br1-eth1');
@@ -177,7 +177,7 @@ test('NNCP form: validation, live node preview, and exactly the expected policy'
   await page.getByLabel('Prefix length').fill('24');
   await page.getByText('YAML preview').click();
   await s.shot('nncp-form');
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByTestId('conditions').waitFor();
   assert.ok(page.url().endsWith('/nmstate/policies/br1-eth1'));
 
@@ -202,13 +202,13 @@ test('NNCP YAML: server errors field by field, then the example creates', { skip
   assert.match(await area.inputValue(), /kind: NodeNetworkConfigurationPolicy/);
   const example = await area.inputValue();
   await area.fill(example.replace('node-type: baremetal', 'node-type: [baremetal]'));
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   const err = page.getByTestId('error-alert');
   await err.waitFor();
   assert.match(await err.innerText(), /nodeSelector/);
   await s.shot('nncp-yaml-error');
   await area.fill(example);
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.getByTestId('conditions').waitFor();
   await waitFor('br1-eth1-policy', () => (server.kubectl(['get', 'nncp', 'br1-eth1-policy']).code === 0 ? true : undefined));
 });

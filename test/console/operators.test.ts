@@ -94,7 +94,7 @@ describe('console: Operators (OperatorHub, Installed Operators) and Home → Ove
       await shot('create-nmstate-yaml');
       await page.getByRole('radio', { name: 'Form view' }).check();
       await shot('create-nmstate');
-      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
 
       await page.waitForURL('**/kubernetes-nmstate-operator.v4.18.0/nmstate');
       const nm = getJson<{ apiVersion: string; kind: string; metadata: { name: string; labels?: unknown }; spec?: Record<string, unknown> }>(['get', 'nmstate', 'nmstate']);
