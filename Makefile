@@ -90,3 +90,9 @@ bench-qemu: build
 .PHONY: bench-migration
 bench-migration: build
 	$(NODE) dist/bench/vm/migration-bench.js
+
+# Web console in Debian's Chromium against virtnet serve: first page cold/warm vs /version, 1,000-VM list scroll
+# (quiet and with 200 API changes) vs a plain HTML table, create → row on an open page vs a bare WebSocket watch.
+.PHONY: bench-console
+bench-console: build
+	$(NODE) dist/bench/console/console-bench.js
