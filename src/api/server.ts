@@ -72,7 +72,7 @@ export interface RunningServer {
 const OPEN_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz', '/console/config']);
 
 /** The built console; `VIRTNET_CONSOLE_DIR` points elsewhere (tests of a console build of their own). */
-const CONSOLE_DIR = process.env.VIRTNET_CONSOLE_DIR ?? fileURLToPath(new URL('../../../console/dist', import.meta.url));
+const CONSOLE_DIR = process.env.VIRTNET_CONSOLE_DIR || fileURLToPath(new URL('../../../console/dist', import.meta.url));
 
 function bearerOf(token: string | undefined): string | undefined {
   return token === undefined ? undefined : `Bearer ${token}`;

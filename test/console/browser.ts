@@ -13,7 +13,7 @@ export function chromiumMissingReason(): string | undefined {
 
 /** Where the server under test finds the console: console/dist, or VIRTNET_CONSOLE_DIR (a build of one's own). */
 export function consoleDir(): string {
-  return process.env.VIRTNET_CONSOLE_DIR ?? join(repoRoot, 'console', 'dist');
+  return process.env.VIRTNET_CONSOLE_DIR || join(repoRoot, 'console', 'dist');
 }
 
 export function consoleBuiltReason(): string | undefined {
