@@ -1,7 +1,7 @@
 // A PatternFly Table that renders only the rows in view (plus overscan) inside its own scroll container;
 // spacer rows above and below keep the scrollbar true to the whole list. Rows have a fixed height so the
 // window math (models/vm-list-window.ts) needs no measuring. A name filter and sortable columns on top.
-import { useEffect, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
 import { Bullseye, EmptyState, SearchInput, Spinner, Toolbar, ToolbarContent, ToolbarItem } from '@patternfly/react-core';
 import { ActionsColumn, Table, Tbody, Td, Th, Thead, Tr, type IAction, type ThProps } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
@@ -33,8 +33,34 @@ export interface VirtualizedTableProps<T> {
   toolbarExtra?: ReactNode;
 }
 
+interface RowProps<T> {
+  item: T;
+  columns: VirtualColumn<T>[];
+  rowKey: string;
+  rowHeight: number;
+  rowActions: ((item: T) => IAction[]) | undefined;
+}
+
+/** A row re-renders only when its item (or the columns) change, not when the window moves. */
+const Row = memo(function Row<T>({ item, columns, rowKey, rowHeight, rowActions }: RowProps<T>): ReactNode {
+  return (
+    <Tr style={{ height: rowHeight }} data-test={`row-${rowKey}`}>
+      {columns.map((c) => (
+        <Td key={c.id} dataLabel={c.title} style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{c.render(item)}</Td>
+      ))}
+      {rowActions && <Td isActionCell><ActionsColumn items={rowActions(item)} /></Td>}
+    </Tr>
+  );
+}) as <T>(props: RowProps<T>) => ReactNode;
+
+/**
+ * The window moves in blocks of this many rows: scrolling re-renders (and the browser re-lays out the table)
+ * once per block instead of once per frame; the overscan keeps the view covered in between.
+ */
+const BLOCK_ROWS = 6;
+
 export function VirtualizedTable<T>(props: VirtualizedTableProps<T>): ReactNode {
-  const { items, columns, rowKey, nameOf, rowActions, ariaLabel, loaded = true, rowHeight = 52, overscan = 8, height = 'calc(100vh - 300px)', toolbarExtra } = props;
+  const { items, columns, rowKey, nameOf, rowActions, ariaLabel, loaded = true, rowHeight = 52, overscan = 10, height = 'calc(100vh - 300px)', toolbarExtra } = props;
   const { t } = useTranslation();
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ index: number; dir: 'asc' | 'desc' }>({ index: 0, dir: 'asc' });
@@ -70,9 +96,12 @@ export function VirtualizedTable<T>(props: VirtualizedTableProps<T>): ReactNode 
   }, [items, filter, sort, columns, nameOf]);
 
   const headerHeight = rowHeight;
-  const win = rowWindow(shown.length, Math.max(0, scrollTop - headerHeight), viewport, rowHeight, overscan);
+  // the quantized top lags the real one by up to a block: widen the window by a block below
+  const win = rowWindow(shown.length, Math.max(0, scrollTop - headerHeight), viewport + BLOCK_ROWS * rowHeight, rowHeight, overscan);
   const onScroll = (e: UIEvent<HTMLDivElement>): void => {
-    const top = e.currentTarget.scrollTop;
+    const block = BLOCK_ROWS * rowHeight;
+    const top = Math.floor(e.currentTarget.scrollTop / block) * block;
+    if (top === scrollTop) return;
     cancelAnimationFrame(frame.current);
     frame.current = requestAnimationFrame(() => setScrollTop(top));
   };
@@ -89,8 +118,10 @@ export function VirtualizedTable<T>(props: VirtualizedTableProps<T>): ReactNode 
           {toolbarExtra}
         </ToolbarContent>
       </Toolbar>
-      <div ref={scroller} onScroll={onScroll} style={{ height, overflowY: 'auto' }} data-test="virtualized-scroller">
-        <Table aria-label={ariaLabel} variant="compact" isStickyHeader data-test="virtualized-table" data-rows={shown.length}>
+      {/* containment keeps the table's layout from reaching the page; a fixed table layout keeps column widths
+          from being recomputed from the content of each new window of rows */}
+      <div ref={scroller} onScroll={onScroll} style={{ height, overflowY: 'auto', contain: 'strict' }} data-test="virtualized-scroller">
+        <Table aria-label={ariaLabel} variant="compact" isStickyHeader data-test="virtualized-table" data-rows={shown.length} style={{ tableLayout: 'fixed' }}>
           <Thead>
             <Tr style={{ height: headerHeight }}>
               {columns.map((c, i) => (
@@ -105,12 +136,7 @@ export function VirtualizedTable<T>(props: VirtualizedTableProps<T>): ReactNode 
           <Tbody>
             {win.padTop > 0 && <Tr aria-hidden style={{ height: win.padTop }}><Td colSpan={colSpan} style={{ padding: 0, border: 0 }} /></Tr>}
             {shown.slice(win.start, win.end).map((item) => (
-              <Tr key={rowKey(item)} style={{ height: rowHeight }} data-test={`row-${rowKey(item)}`}>
-                {columns.map((c) => (
-                  <Td key={c.id} dataLabel={c.title} style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{c.render(item)}</Td>
-                ))}
-                {rowActions && <Td isActionCell><ActionsColumn items={rowActions(item)} /></Td>}
-              </Tr>
+              <Row key={rowKey(item)} item={item} columns={columns} rowKey={rowKey(item)} rowHeight={rowHeight} rowActions={rowActions} />
             ))}
             {win.padBottom > 0 && <Tr aria-hidden style={{ height: win.padBottom }}><Td colSpan={colSpan} style={{ padding: 0, border: 0 }} /></Tr>}
           </Tbody>

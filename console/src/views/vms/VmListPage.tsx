@@ -1,6 +1,6 @@
 // Virtualization → VirtualMachines: every VM of the project (or all projects) with its VMI's node and
 // addresses, live from two watches; virtualized so 1,000 VMs stay smooth.
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { PageSection } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 import { VMIModel, VMIMModel, VMModel } from '../../api/models';
@@ -33,12 +33,21 @@ export function VmListPage(): ReactNode {
   const [migrations] = useWatch(VMIMModel, ns);
   const [actionError, setActionError] = useState<unknown>();
 
+  // rows whose VM and VMI did not change keep their identity, so the table re-renders only changed rows
+  const previous = useRef(new Map<string, Row>());
   const rows = useMemo(() => {
     const byKey = new Map(vmis.map((v) => [`${v.metadata.namespace ?? ''}/${v.metadata.name}`, v]));
-    return vms.map((vm): Row => {
+    const next = new Map<string, Row>();
+    const list = vms.map((vm): Row => {
       const key = `${vm.metadata.namespace ?? ''}/${vm.metadata.name}`;
-      return { key, vm, vmi: byKey.get(key) };
+      const vmi = byKey.get(key);
+      const old = previous.current.get(key);
+      const row = old && old.vm === vm && old.vmi === vmi ? old : { key, vm, vmi };
+      next.set(key, row);
+      return row;
     });
+    previous.current = next;
+    return list;
   }, [vms, vmis]);
 
   const columns = useMemo((): VirtualColumn<Row>[] => [
