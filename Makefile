@@ -14,7 +14,7 @@ deps:
 build: guest-image console/dist/index.html
 
 # The web console (React + PatternFly), built by Vite into console/dist, which `virtnet serve` serves at /.
-CONSOLE_SOURCES := $(shell find console/src -type f 2>/dev/null) console/index.html console/vite.config.ts
+CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) console/index.html console/vite.config.ts
 console/dist/index.html: node_modules/.installed $(CONSOLE_SOURCES)
 	npx vite build console
 	@touch $@
