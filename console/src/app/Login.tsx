@@ -1,7 +1,7 @@
 // Sign-in with a bearer token. The lab's users are listed (names only; tokens stay in the data directory).
 // A link of the form `/#token=…` (printed by `virtnet up`) signs in directly.
 import { useEffect, useState, type ReactNode } from 'react';
-import { ActionGroup, Button, Checkbox, Form, FormGroup, LoginPage, TextInput, HelperText, HelperTextItem, List, ListItem } from '@patternfly/react-core';
+import { ActionGroup, Bullseye, Button, Card, CardBody, CardTitle, Checkbox, Form, FormGroup, TextInput, HelperText, HelperTextItem, List, ListItem, Title } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 import { setToken } from '../api/auth';
 import { request } from '../api/client';
@@ -40,7 +40,13 @@ export function Login({ onLogin }: { onLogin: () => void }): ReactNode {
   };
 
   return (
-    <LoginPage loginTitle={t('Log in to your account')} brandImgSrc="" brandImgAlt="virtnet" textContent="virtnet">
+    <Bullseye className="vn-login">
+      <Card style={{ width: 460 }} isLarge>
+        <CardTitle>
+          <div className="vn-brand">virtnet</div>
+          <Title headingLevel="h1" size="2xl">{t('Log in to your account')}</Title>
+        </CardTitle>
+        <CardBody>
       <Form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
         <FormGroup label={t('Token')} isRequired fieldId="login-token">
           <TextInput id="login-token" type="password" isRequired value={token} aria-label={t('Token')}
@@ -62,6 +68,8 @@ export function Login({ onLogin }: { onLogin: () => void }): ReactNode {
           </section>
         )}
       </Form>
-    </LoginPage>
+        </CardBody>
+      </Card>
+    </Bullseye>
   );
 }
