@@ -32,6 +32,14 @@ import { fileURLToPath } from 'node:url';
 import { ConsoleAssets } from './console-assets.js';
 import { handleWatchUpgrade, isWatchUpgrade, tokenFromProtocols } from './websocket-watch.js';
 import { readBody } from './http/body.js';
+import { requestAttributes, type RequestAttributes } from './request-attributes.js';
+import { mastersAuthorizer, unionAuthorizer, type Authorizer } from './authz/authorizer.js';
+import { forbiddenError } from './authz/forbidden-message.js';
+import { openAuditLog } from './audit/audit-log.js';
+import type { AuditSink } from './audit/audit-sink.js';
+import { unlimited, type RateLimiter } from './rate-limit.js';
+import { tooManyRequests } from '../common/status-error.js';
+import type { User } from './authn.js';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -74,6 +82,16 @@ const OPEN_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz', '/conso
 /** The built console; `VIRTNET_CONSOLE_DIR` points elsewhere (tests of a console build of their own). */
 const CONSOLE_DIR = process.env.VIRTNET_CONSOLE_DIR || fileURLToPath(new URL('../../../console/dist', import.meta.url));
 
+/** What the audit event of a request needs, filled in as the request is handled. */
+interface RequestTrace {
+  received: Date;
+  user?: User;
+  attrs?: RequestAttributes;
+  reason?: string;
+  /** A console file: not an API request, not audited. */
+  asset?: boolean;
+}
+
 function bearerOf(token: string | undefined): string | undefined {
   return token === undefined ? undefined : `Bearer ${token}`;
 }
@@ -90,6 +108,40 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   const adminToken = authn.ensureUser('admin', ['system:masters']);
   const ctx: HandlerContext = { index, store, service };
   const consoleAssets = new ConsoleAssets(CONSOLE_DIR);
+  const authorizer: Authorizer = unionAuthorizer(mastersAuthorizer);
+  const audit: AuditSink = openAuditLog(join(opts.dataDir, 'audit'));
+  const limiter: RateLimiter = unlimited;
+
+  /** Rate limit, then authorization; what was decided is kept for the audit event. */
+  const admit = async (req: IncomingMessage, url: URL, user: User, trace: RequestTrace, upgrade = false): Promise<void> => {
+    const rate = limiter.take(user.name);
+    if (!rate.ok) throw tooManyRequests(`Too many requests from ${user.name}, please try again later.`, rate.retryAfterSeconds);
+    const attrs = requestAttributes(user, req.method ?? 'GET', url, upgrade);
+    trace.attrs = attrs;
+    const decision = await authorizer.authorize(attrs);
+    trace.reason = decision.reason;
+    if (decision.decision !== 'allow') throw forbiddenError(attrs);
+  };
+  const auditRequest = (req: IncomingMessage, trace: RequestTrace, code: number): void => {
+    const a = trace.attrs;
+    audit.record({
+      requestReceivedTimestamp: trace.received.toISOString(),
+      stageTimestamp: new Date().toISOString(),
+      user: trace.user?.name ?? 'system:anonymous',
+      groups: trace.user?.groups ?? ['system:unauthenticated'],
+      sourceIP: req.socket.remoteAddress ?? '',
+      userAgent: String(req.headers['user-agent'] ?? ''),
+      verb: a?.verb ?? (req.method ?? '').toLowerCase(),
+      requestURI: req.url ?? '',
+      apiGroup: a?.apiGroup ?? '',
+      resource: a?.resource ?? '',
+      subresource: a?.subresource ?? '',
+      namespace: a?.namespace ?? '',
+      name: a?.name ?? '',
+      code,
+      ...(trace.reason ? { reason: trace.reason } : {}),
+    });
+  };
   // A browser's WebSocket cannot carry an Authorization header: the token comes in a subprotocol instead.
   const authenticate = (req: IncomingMessage) => authn.authenticate(req.headers.authorization)
     ?? (req.headers.upgrade ? authn.authenticate(bearerOf(tokenFromProtocols(req.headers['sec-websocket-protocol']))) : undefined);
@@ -106,7 +158,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   const certs = ensureServingCerts(join(opts.dataDir, 'pki'), [opts.host]);
   const makeServer = (): Server => {
     const srv = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
-      handle(req, res).catch((e: unknown) => sendError(res, e));
+      const trace: RequestTrace = { received: new Date() };
+      res.on('close', () => { if (!trace.asset) auditRequest(req, trace, res.statusCode); });
+      handle(req, res, trace).catch((e: unknown) => sendError(res, e));
     });
     srv.on('secureConnection', (s) => {
       sockets.add(s);
@@ -115,11 +169,23 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
     srv.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const path = url.pathname;
-      const refuse = (line: string): void => { socket.end(`HTTP/1.1 ${line}\r\nConnection: close\r\n\r\n`); };
-      if (!authenticate(req)) return refuse('401 Unauthorized');
-      if (isWatchUpgrade(url)) return handleWatchUpgrade(ctx, url, req, socket, head);
-      handleConsoleUpgrade(index, service, path, req, socket, head)
-        .then((done) => { if (!done) refuse('404 Not Found'); }, () => refuse('500 Internal Server Error'));
+      const trace: RequestTrace = { received: new Date() };
+      const refuse = (code: number, line: string): void => {
+        auditRequest(req, trace, code);
+        socket.end(`HTTP/1.1 ${code} ${line}\r\nConnection: close\r\n\r\n`);
+      };
+      const user = authenticate(req);
+      if (!user) return refuse(401, 'Unauthorized');
+      trace.user = user;
+      admit(req, url, user, trace, true).then(() => {
+        auditRequest(req, trace, 101);
+        if (isWatchUpgrade(url)) return handleWatchUpgrade(ctx, url, req, socket, head);
+        handleConsoleUpgrade(index, service, path, req, socket, head)
+          .then((done) => { if (!done) refuse(404, 'Not Found'); }, () => refuse(500, 'Internal Server Error'));
+      }, (e: unknown) => {
+        const code = (e as { code?: number }).code ?? 500;
+        refuse(code, code === 403 ? 'Forbidden' : code === 429 ? 'Too Many Requests' : 'Internal Server Error');
+      });
     });
     srv.keepAliveTimeout = 65_000;
     srv.requestTimeout = 0;
@@ -128,12 +194,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   const server = makeServer();
   const unixServer = opts.socketPath ? makeServer() : undefined;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, trace: RequestTrace): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (consoleAssets.owns(path, req)) return consoleAssets.serve(path, req, res);
+    if (consoleAssets.owns(path, req)) {
+      trace.asset = true;
+      return consoleAssets.serve(path, req, res);
+    }
     const user = authenticate(req);
+    if (user) trace.user = user;
     if (!OPEN_PATHS.has(path) && !user) throw unauthorized();
+    if (user && !OPEN_PATHS.has(path)) await admit(req, url, user, trace);
     if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
     // The sign-in page lists who may sign in (names only).
     if (path === '/console/config') return sendJson(res, 200, { users: authn.userNames() });
@@ -208,6 +279,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
         for (const s of sockets) s.destroy();
       })));
       if (opts.socketPath) rmSync(opts.socketPath, { force: true });
+      await audit.close();
       await store.close();
     },
   };

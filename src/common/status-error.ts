@@ -175,6 +175,11 @@ export function unauthorized(): StatusError {
   return new StatusError(401, 'Unauthorized', 'Unauthorized');
 }
 
+/** 429, as kube-apiserver's max-in-flight and API priority and fairness answer (clients honour Retry-After). */
+export function tooManyRequests(message: string, retryAfterSeconds: number): StatusError {
+  return new StatusError(429, 'TooManyRequests', message, { retryAfterSeconds });
+}
+
 export function expired(message: string): StatusError {
   return new StatusError(410, 'Expired', message);
 }
