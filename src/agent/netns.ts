@@ -4,6 +4,7 @@
 // under `ip netns exec NS cmd …`, which also bind-mounts /etc/netns/NS/* (e.g. resolv.conf) over /etc.
 
 import { execFile } from 'node:child_process';
+import { logExec } from './exec-log.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -80,6 +81,9 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   const argv = commandArgv(cmd, args, opts.netns);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const [file, ...rest] = argv as [string, ...string[]];
+  if (typeof opts.input === 'string') logExec({ argv, stdin: opts.input });
+  else if (opts.input === undefined) logExec({ argv });
+  else opts.input.then((stdin) => logExec({ argv, stdin }), () => logExec({ argv }));
   return new Promise((resolve, reject) => {
     const child = execFile(file, rest, {
       timeout: timeoutMs,

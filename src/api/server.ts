@@ -37,7 +37,7 @@ import { mastersAuthorizer, unionAuthorizer, type Authorizer } from './authz/aut
 import { forbiddenError } from './authz/forbidden-message.js';
 import { openAuditLog } from './audit/audit-log.js';
 import type { AuditSink } from './audit/audit-sink.js';
-import { unlimited, type RateLimiter } from './rate-limit.js';
+import { defaultRateLimiter, type RateLimiter } from './rate-limit.js';
 import { tooManyRequests } from '../common/status-error.js';
 import type { User } from './authn.js';
 
@@ -66,6 +66,11 @@ export interface ApiServerOptions {
   socketPath?: string;
   /** The MAC pool's range, `START-END` (`--mac-range`); unset: the one this data directory keeps, else a random one. */
   macRange?: string;
+  /** Audit log rotation: bytes per file and old files kept (`--audit-log-maxsize`, `--audit-log-maxbackup`). */
+  auditLogMaxBytes?: number;
+  auditLogMaxBackups?: number;
+  /** Per-client request rate limiting; default: a token bucket of 200 rps, burst 400, system:masters exempt. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface RunningServer {
@@ -109,12 +114,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   const ctx: HandlerContext = { index, store, service };
   const consoleAssets = new ConsoleAssets(CONSOLE_DIR);
   const authorizer: Authorizer = unionAuthorizer(mastersAuthorizer);
-  const audit: AuditSink = openAuditLog(join(opts.dataDir, 'audit'));
-  const limiter: RateLimiter = unlimited;
+  const audit: AuditSink = openAuditLog(join(opts.dataDir, 'audit'), {
+    ...(opts.auditLogMaxBytes !== undefined ? { maxBytes: opts.auditLogMaxBytes } : {}),
+    ...(opts.auditLogMaxBackups !== undefined ? { maxBackups: opts.auditLogMaxBackups } : {}),
+  });
+  const limiter: RateLimiter = opts.rateLimiter ?? defaultRateLimiter();
 
   /** Rate limit, then authorization; what was decided is kept for the audit event. */
   const admit = async (req: IncomingMessage, url: URL, user: User, trace: RequestTrace, upgrade = false): Promise<void> => {
-    const rate = limiter.take(user.name);
+    const rate = limiter.take(`user:${user.name}`, user.groups);
     if (!rate.ok) throw tooManyRequests(`Too many requests from ${user.name}, please try again later.`, rate.retryAfterSeconds);
     const attrs = requestAttributes(user, req.method ?? 'GET', url, upgrade);
     trace.attrs = attrs;
@@ -203,7 +211,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
     }
     const user = authenticate(req);
     if (user) trace.user = user;
-    if (!OPEN_PATHS.has(path) && !user) throw unauthorized();
+    if (!OPEN_PATHS.has(path) && !user) {
+      // Before authentication the client is its address: a token-guessing flood gets 429s, not 401s.
+      const rate = limiter.take(`address:${req.socket.remoteAddress ?? 'unix'}`);
+      if (!rate.ok) throw tooManyRequests('Too many requests, please try again later.', rate.retryAfterSeconds);
+      throw unauthorized();
+    }
     if (user && !OPEN_PATHS.has(path)) await admit(req, url, user, trace);
     if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
     // The sign-in page lists who may sign in (names only).

@@ -14,6 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { checkNetnsName, formatCommand } from '../netns.js';
+import { logExec } from '../exec-log.js';
 
 export interface NetlinkMonitorOptions {
   /** Quiet time that ends a burst; default 50 ms. */
@@ -53,6 +54,7 @@ export class NetlinkMonitor extends EventEmitter {
     const objects = opts.objects ?? ['link', 'address', 'route'];
     this.argv = ['ip', ...(netns === undefined ? [] : ['-n', netns]), 'monitor', ...objects];
     const [file, ...args] = this.argv as [string, ...string[]];
+    logExec({ argv: this.argv });
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     this.child = child;
     this.started = new Promise((resolve, reject) => {

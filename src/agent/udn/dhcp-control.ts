@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { stopByPidFile } from '../vm-network/daemon.js';
 import { VmNetworkError } from '../vm-network/error.js';
 import type { DhcpNetworkConfig } from './dhcp-responder.js';
+import { logExec } from '../exec-log.js';
 
 export interface DhcpPaths {
   dir: string;
@@ -84,6 +85,7 @@ function startDaemon(p: DhcpPaths, nodeNetns: string): void {
   const log = openSync(p.logFile, 'a');
   try {
     // Small heap limits: the daemon holds a few maps and sockets.
+    logExec({ argv: ['ip', 'netns', 'exec', nodeNetns, process.execPath, '--max-semi-space-size=1', '--max-old-space-size=64', DAEMON, `--dir=${p.dir}`, p.marker] });
     const child = spawn('ip', ['netns', 'exec', nodeNetns, process.execPath, '--max-semi-space-size=1', '--max-old-space-size=64',
       DAEMON, `--dir=${p.dir}`, p.marker], { detached: true, stdio: ['ignore', log, log] });
     child.unref();

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { buildDhcp, parseDhcp } from './dhcp-packet.js';
 import { reservationIndex, respond } from './dhcp-responder.js';
 import type { DhcpNetworkConfig, Reservation } from './dhcp-responder.js';
+import { logExec } from '../exec-log.js';
 
 interface Served {
   cfg: DhcpNetworkConfig;
@@ -42,6 +43,7 @@ function netnsInode(name: string): number | undefined {
 
 function openSocket(netns: string): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
+    logExec({ argv: ['ip', 'netns', 'exec', netns, process.execPath, opener] });
     const child = spawn('ip', ['netns', 'exec', netns, process.execPath, opener], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let err = '';
     child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });

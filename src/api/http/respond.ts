@@ -7,8 +7,9 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, conte
 }
 
 /** A body that is already JSON text. */
-export function sendText(res: ServerResponse, code: number, text: string, contentType = 'application/json', warnings: string[] = []): void {
+export function sendText(res: ServerResponse, code: number, text: string, contentType = 'application/json', warnings: string[] = [], extra: Record<string, string> = {}): void {
   const headers: Record<string, string | string[]> = {
+    ...extra,
     'Content-Type': contentType,
     'Content-Length': String(Buffer.byteLength(text)),
     'Cache-Control': 'no-cache, private',
@@ -30,5 +31,8 @@ export function sendError(res: ServerResponse, e: unknown): void {
     res.destroy();
     return;
   }
-  sendJson(res, err.code, err.toStatus());
+  // kube-apiserver sends Retry-After with 429s (and kubectl's client retries on it).
+  const retry = err.details?.retryAfterSeconds;
+  const extra: Record<string, string> = retry !== undefined && retry > 0 ? { 'Retry-After': String(retry) } : {};
+  sendText(res, err.code, JSON.stringify(err.toStatus()), 'application/json', [], extra);
 }

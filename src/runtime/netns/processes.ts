@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { run } from '../../agent/netns.js';
+import { logExec } from '../../agent/exec-log.js';
 
 export interface DetachedSpawn {
   file: string;
@@ -21,6 +22,7 @@ export async function spawnDetached(s: DetachedSpawn): Promise<number> {
   const log = await open(s.logFile, 'a');
   let pid: number | undefined;
   try {
+    logExec({ argv: [s.file, ...s.args] });
     const child = spawn(s.file, s.args, { cwd: s.cwd, env: s.env, detached: true, stdio: ['ignore', log.fd, log.fd] });
     child.on('error', () => { /* reported below through the missing pid */ });
     child.unref();

@@ -29,6 +29,7 @@ import {
   INCOMING_RECORD, MAX_SOCKET_PATH, SEED_DIR, exitReasonFromLog, migrateSocket, readPid, readRecord, vmFiles, writeRecord,
 } from './vm-files.js';
 import type { IncomingRecord, VmRecord } from './vm-files.js';
+import { logExec } from '../../agent/exec-log.js';
 
 const QEMU = 'qemu-system-x86_64';
 const DEFAULT_GRACE_MS = 5_000;
@@ -106,6 +107,7 @@ function launchQemu(argv: string[], netns: string | undefined, log: string): Pro
   const fd = openSync(log, 'a');
   try {
     const [cmd, args] = netns === undefined ? [QEMU, argv] : ['ip', ['netns', 'exec', netns, QEMU, ...argv]];
+    logExec({ argv: [cmd, ...args] });
     const child = spawn(cmd, args, { stdio: ['ignore', fd, fd] });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -9,6 +9,7 @@ import type { KubeObject } from '../../../common/object.js';
 import { deepEqual, isPlainObject } from '../../../common/object.js';
 import type { FieldError } from '../../../common/status-error.js';
 import { isValidLabelValue } from '../../../common/names.js';
+import { validateDesiredStateKernelValues } from './kernel-names.js';
 
 interface PolicyCondition { type?: string; status?: string; reason?: string }
 
@@ -23,8 +24,8 @@ function conditionsOf(o: KubeObject): PolicyCondition[] {
  * cannot change while the policy is progressing; `capture` never changes.
  */
 export function validatePolicyWrite(o: KubeObject, old: KubeObject | undefined): FieldError[] {
-  const errs: FieldError[] = [];
   const name = o.metadata.name ?? '';
+  const errs: FieldError[] = validateDesiredStateKernelValues(isPlainObject(o['spec']) ? o['spec']['desiredState'] : undefined);
   if (!old) {
     for (const msg of isValidLabelValue(name)) errs.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: msg });
     return errs;
