@@ -17,6 +17,7 @@ import { ServerProcess, until, repoRoot } from '../support/server-process.js';
 import { guideUdnVmYaml, udnNamespaceYaml } from '../support/udn-fixtures.js';
 import { exampleObjects } from '../../src/lab/example-vms.js';
 import { chromiumMissingReason, consoleBuiltReason, launchBrowser, openConsole, tokenOf, type ConsoleSession } from './browser.js';
+import { GUIDE_NNCP_YAML } from '../support/guide-fixtures.js';
 
 const skip = chromiumMissingReason() ?? consoleBuiltReason();
 if (skip) console.log(`# skipping the console guide test: ${skip}`);
@@ -26,29 +27,6 @@ const USER_NS = 'vmexamples-user1';
 const UDN_NS = 'vmexamples-user1-udn';
 const INTERNET = '198.18.0.10';
 
-const NNCP_YAML = `apiVersion: nmstate.io/v1
-kind: NodeNetworkConfigurationPolicy
-metadata:
-  name: create-br0-static
-spec:
-  nodeSelector:
-    node-type: baremetal
-  desiredState:
-    interfaces:
-      - name: br0
-        type: linux-bridge
-        state: up
-        ipv4:
-          enabled: false
-          address:
-            - ip: 192.168.95.1
-              prefix-length: 24
-          dhcp: true
-        bridge:
-          options:
-            stp:
-              enabled: false
-`;
 
 function virtnet(args: string[], timeout = 120_000): { code: number; out: string } {
   const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'virtnet.js'), ...args], { encoding: 'utf8', timeout });
@@ -227,7 +205,7 @@ describe("the guide's steps 2–7 in the web console (Chromium, the lab, QEMU VM
     await nav(page, 'NodeNetworkConfigurationPolicy');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByRole('menuitem', { name: 'With YAML' }).click();
-    await page.getByRole('textbox', { name: 'YAML', exact: true }).fill(NNCP_YAML);
+    await page.getByRole('textbox', { name: 'YAML', exact: true }).fill(GUIDE_NNCP_YAML);
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await nav(page, 'NodeNetworkConfigurationPolicy');
     const policy = page.getByTestId('nncp-row-create-br0-static');

@@ -9,6 +9,7 @@ import { ServerProcess, until, repoRoot } from '../support/server-process.js';
 import { ApiClient, R } from '../../src/client/index.js';
 import type { KubeObject } from '../../src/common/object.js';
 import { probeCapabilities } from '../../src/agent/nmstate/capabilities.js';
+import { GUIDE_NNCP_YAML } from '../support/guide-fixtures.js';
 
 const id = `g${process.pid % 100000}`;
 const ns = (node: string): string => `vn-${id}-${node}`;
@@ -29,29 +30,6 @@ function cond(o: KubeObject | undefined, type: string): { status: string; reason
   return ((o?.status as { conditions?: { type: string; status: string; reason: string; message: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === type);
 }
 
-const GUIDE_POLICY = `apiVersion: nmstate.io/v1
-kind: NodeNetworkConfigurationPolicy
-metadata:
-  name: create-br0-static
-spec:
-  nodeSelector:
-    node-type: baremetal 
-  desiredState:
-    interfaces:
-      - name: br0
-        type: linux-bridge
-        state: up
-        ipv4:
-          enabled: false
-          address:
-            - ip: 192.168.95.1
-              prefix-length: 24
-          dhcp: true
-        bridge:
-          options:
-            stp:
-              enabled: false
-`;
 
 describe('the lab and node network policies', () => {
   let s: ServerProcess;
@@ -117,7 +95,7 @@ describe('the lab and node network policies', () => {
 
   it('the guide\'s policy with the typo\'d label is Ignored/NoMatchingNode', async () => {
     s.kubectlOk(['label', 'node', ...METAL, 'node-type=baremtal']);
-    s.kubectlOk(['apply', '-f', s.writeFile('nncp.yaml', GUIDE_POLICY)]);
+    s.kubectlOk(['apply', '-f', s.writeFile('nncp.yaml', GUIDE_NNCP_YAML)]);
     const ignored = await until(async () => {
       const ig = cond(await c.get(R.nncp, undefined, 'create-br0-static'), 'Ignored');
       return ig?.status === 'True' ? ig : undefined;

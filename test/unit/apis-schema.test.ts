@@ -10,6 +10,7 @@ import {
 } from '../../src/apis/schema-validate.js';
 import type { KubeObject } from '../../src/common/object.js';
 import { fieldErrorString } from '../../src/common/status-error.js';
+import { GUIDE_NNCP_YAML } from '../support/guide-fixtures.js';
 
 const kind = (group: string, k: string): KindDef => kindByGroupKind(group, k)!;
 const load = (yaml: string): KubeObject => parse(yaml) as KubeObject;
@@ -23,30 +24,6 @@ function admit(def: KindDef, obj: KubeObject): { pruned: string[]; errors: strin
 
 // ---- the lab guide's objects (lab-guide.ja.md), verbatim apart from {user} ----
 
-const NNCP_BR0 = `
-apiVersion: nmstate.io/v1
-kind: NodeNetworkConfigurationPolicy
-metadata:
-  name: create-br0-static
-spec:
-  nodeSelector:
-    node-type: baremetal
-  desiredState:
-    interfaces:
-      - name: br0
-        type: linux-bridge
-        state: up
-        ipv4:
-          enabled: false
-          address:
-            - ip: 192.168.95.1
-              prefix-length: 24
-          dhcp: true
-        bridge:
-          options:
-            stp:
-              enabled: false
-`;
 
 // The guide wraps this in "----" lines, which are not YAML document markers; they are left out here.
 const FEDORA_UDN_VM = `
@@ -200,7 +177,7 @@ spec:
 
 describe('lab guide objects validate with no unknown fields', () => {
   const cases: [name: string, group: string, k: string, yaml: string][] = [
-    ['NNCP create-br0-static', 'nmstate.io', 'NodeNetworkConfigurationPolicy', NNCP_BR0],
+    ['NNCP create-br0-static', 'nmstate.io', 'NodeNetworkConfigurationPolicy', GUIDE_NNCP_YAML],
     ['VM fedora-udn', 'kubevirt.io', 'VirtualMachine', FEDORA_UDN_VM],
     ['NAD flatnetwork', 'k8s.cni.cncf.io', 'NetworkAttachmentDefinition', FLATNETWORK_NAD],
     ['UDN primary-udn', 'k8s.ovn.org', 'UserDefinedNetwork', PRIMARY_UDN],
@@ -221,9 +198,9 @@ describe('lab guide objects validate with no unknown fields', () => {
   }
 
   it('keeps the NNCP desiredState whole', () => {
-    const obj = load(NNCP_BR0);
+    const obj = load(GUIDE_NNCP_YAML);
     pruneUnknownFields(kind('nmstate.io', 'NodeNetworkConfigurationPolicy'), obj);
-    assert.deepEqual(obj, load(NNCP_BR0));
+    assert.deepEqual(obj, load(GUIDE_NNCP_YAML));
   });
 
   it('keeps the DataVolume template metadata, creationTimestamp: null included', () => {
