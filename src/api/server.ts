@@ -34,6 +34,7 @@ import { handleWatchUpgrade, isWatchUpgrade, tokenFromProtocols } from './websoc
 import { readBody } from './http/body.js';
 import { requestAttributes, type RequestAttributes } from './request-attributes.js';
 import { mastersAuthorizer, unionAuthorizer, type Authorizer } from './authz/authorizer.js';
+import { Authorization } from './authz/index.js';
 import { forbiddenError } from './authz/forbidden-message.js';
 import { openAuditLog } from './audit/audit-log.js';
 import type { AuditSink } from './audit/audit-sink.js';
@@ -113,7 +114,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   const adminToken = authn.ensureUser('admin', ['system:masters']);
   const ctx: HandlerContext = { index, store, service };
   const consoleAssets = new ConsoleAssets(CONSOLE_DIR);
-  const authorizer: Authorizer = unionAuthorizer(mastersAuthorizer);
+  const authz = await Authorization.start(store, service, index);
+  const authorizer: Authorizer = authz.forRequests(unionAuthorizer(mastersAuthorizer, authz.node, authz.rbac));
   const audit: AuditSink = openAuditLog(join(opts.dataDir, 'audit'), {
     ...(opts.auditLogMaxBytes !== undefined ? { maxBytes: opts.auditLogMaxBytes } : {}),
     ...(opts.auditLogMaxBackups !== undefined ? { maxBackups: opts.auditLogMaxBackups } : {}),
@@ -233,6 +235,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
       res.end('ok');
       return;
     }
+    if (user && await authz.serve(path, req, res, user)) return;
     const agg = acceptsAggregated(req.headers.accept);
     if (path === '/api') return agg ? sendJson(res, 200, aggregatedDiscovery(index, true), agg) : sendJson(res, 200, legacyApiVersions());
     if (path === '/apis') return agg ? sendJson(res, 200, aggregatedDiscovery(index, false), agg) : sendJson(res, 200, legacyGroupList(index));
@@ -286,6 +289,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
     async close() {
       gc.stop();
       nsl.stop();
+      authz.stop();
       macPool.stop();
       await Promise.all([server, ...(unixServer ? [unixServer] : [])].map((srv) => new Promise<void>((resolve) => {
         srv.close(() => resolve());

@@ -15,7 +15,11 @@ export interface Authorizer {
   authorize(attrs: RequestAttributes): Promise<AuthorizationResult> | AuthorizationResult;
 }
 
-/** The first allow or deny wins; nobody's opinion is a deny. */
+/**
+ * The first allow or deny wins. When nobody has an opinion the answer is no-opinion with everyone's reasons,
+ * as upstream's union has it: the server forbids anything not allowed, and a SubjectAccessReview tells
+ * `denied` (an explicit deny) from not allowed.
+ */
 export function unionAuthorizer(...chain: Authorizer[]): Authorizer {
   return {
     async authorize(attrs) {
@@ -25,7 +29,7 @@ export function unionAuthorizer(...chain: Authorizer[]): Authorizer {
         if (r.decision !== 'no-opinion') return r;
         if (r.reason) reasons.push(r.reason);
       }
-      return { decision: 'deny', reason: reasons.join('; ') };
+      return { decision: 'no-opinion', reason: reasons.join('\n') };
     },
   };
 }
@@ -36,3 +40,8 @@ export const mastersAuthorizer: Authorizer = {
     ? { decision: 'allow', reason: 'system:masters' }
     : { decision: 'no-opinion', reason: '' }),
 };
+
+/** Authenticated requests carry `system:authenticated` (added by kube-apiserver's authenticator union). */
+export function withAuthenticatedGroup<T extends { groups: string[] }>(user: T): T {
+  return user.groups.includes('system:authenticated') ? user : { ...user, groups: [...user.groups, 'system:authenticated'] };
+}

@@ -10,8 +10,12 @@ export function forbiddenReason(a: RequestAttributes): string {
   return `User ${JSON.stringify(a.user.name)} cannot ${a.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(a.apiGroup)} ${scope}`;
 }
 
-export function forbiddenError(a: RequestAttributes): StatusError {
-  const reason = forbiddenReason(a);
+/**
+ * `why` is the authorizers' reason: upstream appends it after a colon when there is one (an RBAC denial has
+ * none; the Node authorizer's `no relationship found between node …` is one).
+ */
+export function forbiddenError(a: RequestAttributes, why = ''): StatusError {
+  const reason = why === '' ? forbiddenReason(a) : `${forbiddenReason(a)}: ${why}`;
   if (!a.resourceRequest) return forbidden(`forbidden: ${reason}`);
   const qualified = a.apiGroup ? `${a.resource}.${a.apiGroup}` : a.resource;
   const message = a.name ? `${qualified} ${JSON.stringify(a.name)} is forbidden: ${reason}` : `${qualified} is forbidden: ${reason}`;
