@@ -36,6 +36,7 @@ export function decodeObject(def: KindDef, version: string, body: unknown, fv: F
   if (!isPlainObject(obj.metadata)) {
     throw badRequest(`${def.kind} in version "${version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${typeof obj.metadata} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`);
   }
+  checkObjectMetaTypes(def.kind, version, obj.metadata);
   const unknown = pruneUnknownFields(def, obj as KubeObject);
   const warnings: string[] = [];
   if (unknown.length > 0) {
@@ -46,6 +47,41 @@ export function decodeObject(def: KindDef, version: string, body: unknown, fv: F
     if (fv === 'Warn') warnings.push(...list);
   }
   return { obj: obj as KubeObject, warnings };
+}
+
+/** Go's name for a JSON value's type, as encoding/json's UnmarshalTypeError prints it. */
+function jsonTypeName(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+/**
+ * ObjectMeta's string fields and string maps are typed before anything reads them (names become keys and
+ * reach byte-length checks): a wrong type is the 400 decoding error kube-apiserver answers, never a crash.
+ */
+function checkObjectMetaTypes(kind: string, version: string, meta: Record<string, unknown>): void {
+  const fail = (field: string, v: unknown, goType: string): never => {
+    throw badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: json: cannot unmarshal ${jsonTypeName(v)} into Go struct field ObjectMeta.metadata.${field} of type ${goType}`);
+  };
+  for (const f of ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'selfLink', 'creationTimestamp', 'deletionTimestamp']) {
+    const v = meta[f];
+    if (v !== undefined && v !== null && typeof v !== 'string') fail(f, v, 'string');
+  }
+  for (const f of ['labels', 'annotations']) {
+    const v = meta[f];
+    if (v === undefined || v === null) continue;
+    if (!isPlainObject(v)) fail(f, v, 'map[string]string');
+    const map = v as Record<string, unknown>;
+    // JSON null into a Go string leaves it empty.
+    for (const [k, x] of Object.entries(map)) if (x === null) map[k] = ''; else if (typeof x !== 'string') fail(f, x, 'string');
+  }
+  const fin = meta['finalizers'];
+  if (fin !== undefined && fin !== null) {
+    if (!Array.isArray(fin)) fail('finalizers', fin, '[]string');
+    for (const x of fin as unknown[]) if (typeof x !== 'string') fail('finalizers', x, 'string');
+  }
 }
 
 /** Schema defaults apply to every write; a kind's own defaults (PrepareForCreate upstream) only on create. */

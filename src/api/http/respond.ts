@@ -14,9 +14,17 @@ export function sendText(res: ServerResponse, code: number, text: string, conten
     'Content-Length': String(Buffer.byteLength(text)),
     'Cache-Control': 'no-cache, private',
   };
-  if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  if (warnings.length > 0) headers.Warning = warnings.map(warningHeader);
   res.writeHead(code, headers);
   res.end(text);
+}
+
+/**
+ * `299 - "text"`: a header value may carry only visible ASCII here (Node refuses the rest), so anything
+ * else a client sent back to it (an unknown field named in Unicode, a control character) is \u-escaped.
+ */
+export function warningHeader(text: string): string {
+  return `299 - ${JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
 }
 
 export function toStatusError(e: unknown): StatusError {
