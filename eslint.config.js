@@ -19,6 +19,8 @@ export default tseslint.config(
   layer(['src/common/*/**'], '^\\.\\./\\.\\./', 'src/common is pure and imports nothing of ours outside itself'),
   layer(['src/apis/**'], '/(api|client|controllers|agent|runtime|lab|cli)/',
     'src/apis may import only src/common'),
+  layer(['src/credentials/**'], '/(api|apis|client|controllers|agent|runtime|lab|cli)/',
+    'src/credentials (the data directory\'s token file, PKI and kubeconfigs) may import only src/common'),
   layer(['src/api/storage/**'], '/(apis|client|controllers|agent|runtime|lab|cli)/|^\\.\\./[^./]+\\.js$',
     'the store knows no API behaviour'),
   layer(['src/controllers/**', 'src/agent/**', 'src/runtime/**', 'src/lab/**', 'src/client/**'],

@@ -1,6 +1,6 @@
 // The API server: authentication, non-resource endpoints (version, discovery, OpenAPI, health) and
 // resource requests; started by `virtnet serve`.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,8 +19,8 @@ import {
   acceptsAggregated, aggregatedDiscovery, legacyApiVersions, legacyGroupList, legacyResourceList, groupObject,
 } from './discovery.js';
 import { OpenApiCache } from './openapi.js';
-import { TokenAuthenticator } from './authn.js';
-import { renderKubeconfig } from './kubeconfig.js';
+import { authenticateRequest, TokenAuthenticator } from './authn.js';
+import { renderKubeconfig, tokenOfKubeconfig } from './kubeconfig.js';
 import { ensureServingCerts } from './tls.js';
 import { pathNotFound, unauthorized } from '../common/status-error.js';
 import { GarbageCollector } from './lifecycle/garbage-collector.js';
@@ -30,9 +30,8 @@ import type { MutatingAdmission } from './admission.js';
 import { ensureMacRange, MacPoolAdmission, parseMacRangeFlag } from './macpool/index.js';
 import { fileURLToPath } from 'node:url';
 import { ConsoleAssets } from './console-assets.js';
-import { handleWatchUpgrade, isWatchUpgrade, tokenFromProtocols } from './websocket-watch.js';
+import { handleWatchUpgrade, isWatchUpgrade } from './websocket-watch.js';
 import { readBody } from './http/body.js';
-import { answerClientError } from './http/client-error.js';
 import { requestAttributes, type RequestAttributes } from './request-attributes.js';
 import { mastersAuthorizer, unionAuthorizer, type Authorizer } from './authz/authorizer.js';
 import { Authorization } from './authz/index.js';
@@ -68,6 +67,8 @@ export interface ApiServerOptions {
   socketPath?: string;
   /** The MAC pool's range, `START-END` (`--mac-range`); unset: the one this data directory keeps, else a random one. */
   macRange?: string;
+  /** Serve plain HTTP on host:port (local debugging only); the unix socket stays HTTPS. */
+  insecureHttp?: boolean;
   /** Audit log rotation: bytes per file and old files kept (`--audit-log-maxsize`, `--audit-log-maxbackup`). */
   auditLogMaxBytes?: number;
   auditLogMaxBackups?: number;
@@ -80,6 +81,8 @@ export interface RunningServer {
   /** PEM of the CA that signed the serving certificate (also in DATA/pki/ca.crt and the kubeconfig). */
   caCert: string;
   kubeconfigPath: string;
+  /** A token for `system:kube-controller-manager` (in system:masters), valid while this process lives, never on disk. */
+  loopbackToken: string;
   store: Store;
   close(): Promise<void>;
 }
@@ -99,10 +102,6 @@ interface RequestTrace {
   asset?: boolean;
 }
 
-function bearerOf(token: string | undefined): string | undefined {
-  return token === undefined ? undefined : `Bearer ${token}`;
-}
-
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningServer> {
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openSqliteStore({ path: join(opts.dataDir, 'store.db'), ...(opts.retainEvents !== undefined ? { retainEvents: opts.retainEvents } : {}) });
@@ -112,7 +111,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   const service = new ResourceService(store, mutators);
   const openapi = new OpenApiCache(index);
   const authn = new TokenAuthenticator(join(opts.dataDir, 'tokens.csv'));
-  const adminToken = authn.ensureUser('admin', ['system:masters']);
+  // The token the admin kubeconfig already holds stays valid across restarts.
+  const adminToken = authn.ensureUser('admin', ['system:masters'], tokenOfKubeconfig(join(opts.dataDir, 'kubeconfig')));
+  const loopbackToken = authn.addEphemeralUser('system:kube-controller-manager', ['system:masters']);
   const ctx: HandlerContext = { index, store, service };
   const consoleAssets = new ConsoleAssets(CONSOLE_DIR);
   const authz = await Authorization.start(store, service, index);
@@ -153,9 +154,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
       ...(trace.reason ? { reason: trace.reason } : {}),
     });
   };
-  // A browser's WebSocket cannot carry an Authorization header: the token comes in a subprotocol instead.
-  const authenticate = (req: IncomingMessage) => authn.authenticate(req.headers.authorization)
-    ?? (req.headers.upgrade ? authn.authenticate(bearerOf(tokenFromProtocols(req.headers['sec-websocket-protocol']))) : undefined);
+  // Client certificate, bearer token, or (a browser's WebSocket) a token in a subprotocol.
+  const authenticate = (req: IncomingMessage) => authenticateRequest(authn, req);
 
   await ensureDefaultNamespaces(index, service);
   const macPool = await MacPoolAdmission.start(store, await ensureMacRange(index, service, opts.macRange === undefined ? undefined : parseMacRangeFlag(opts.macRange)));
@@ -167,13 +167,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
 
   const sockets = new Set<Duplex>();
   const certs = ensureServingCerts(join(opts.dataDir, 'pki'), [opts.host]);
-  const makeServer = (): Server => {
-    const srv = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+  const makeServer = (tls: boolean): Server | HttpServer => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       const trace: RequestTrace = { received: new Date() };
       res.on('close', () => { if (!trace.asset) auditRequest(req, trace, res.statusCode); });
       handle(req, res, trace).catch((e: unknown) => sendError(res, e));
-    });
-    srv.on('secureConnection', (s) => {
+    };
+    // Client certificates are requested, not required: token clients send none.
+    const srv = tls
+      ? createServer({ cert: certs.cert, key: certs.key, ca: certs.caCert, requestCert: true, rejectUnauthorized: false }, onRequest)
+      : createHttpServer(onRequest);
+    srv.on(tls ? 'secureConnection' : 'connection', (s: Duplex) => {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
     });
@@ -198,13 +202,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
         refuse(code, code === 403 ? 'Forbidden' : code === 429 ? 'Too Many Requests' : 'Internal Server Error');
       });
     });
-    srv.on('clientError', answerClientError);
     srv.keepAliveTimeout = 65_000;
     srv.requestTimeout = 0;
     return srv;
   };
-  const server = makeServer();
-  const unixServer = opts.socketPath ? makeServer() : undefined;
+  const server = makeServer(!opts.insecureHttp);
+  const unixServer = opts.socketPath ? makeServer(true) : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse, trace: RequestTrace): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -229,7 +232,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
       await readBody(req, 64 * 1024);
       return sendJson(res, 201, {
         kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: new Date().toISOString() },
-        status: { userInfo: { username: user.name, uid: user.uid, groups: [...user.groups, 'system:authenticated'] } },
+        status: { userInfo: { username: user.name, uid: user.uid, groups: user.groups } },
       });
     }
     if (path === '/healthz' || path === '/livez' || path === '/readyz') {
@@ -279,7 +282,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   }
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `https://${host}:${addr.port}`;
+  const url = `${opts.insecureHttp ? 'http' : 'https'}://${host}:${addr.port}`;
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeFileSync(kubeconfigPath, renderKubeconfig(url, 'admin', adminToken, certs.caCert), { mode: 0o600 });
 
@@ -287,6 +290,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
     url,
     caCert: certs.caCert,
     kubeconfigPath,
+    loopbackToken,
     store,
     async close() {
       gc.stop();

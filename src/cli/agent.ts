@@ -1,11 +1,13 @@
 // `virtnet agent`: the node agent of one node (the lab starts one inside each node's namespace).
 import { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient, optionsFromKubeconfig } from '../client/index.js';
 import { NodeAgent } from '../agent/node-agent.js';
 import { defaultDataDir } from './paths.js';
 import { runtimeFor } from '../runtime/index.js';
 import { KernelPlumbing } from '../agent/vm/kernel-plumbing.js';
+import { nodeKubeconfigPath } from '../lab/agents.js';
 
 export function agentCommand(): Command {
   return new Command('agent')
@@ -13,7 +15,7 @@ export function agentCommand(): Command {
     .requiredOption('--node <name>', 'the Node this agent is')
     .requiredOption('--netns <name>', 'the network namespace it manages (the node\'s)')
     .option('--data <dir>', 'virtnet state directory (kubeconfig, api.sock)', defaultDataDir())
-    .option('--kubeconfig <file>', 'kubeconfig (default: DATA/kubeconfig)')
+    .option('--kubeconfig <file>', 'kubeconfig (default: the node\'s own, DATA/nodes/<node>.kubeconfig, when it exists, else DATA/kubeconfig)')
     .option('--socket <path>', 'reach the API over this unix socket (default: DATA/api.sock when --data is given)')
     .option('--labels <json>', 'labels for the Node when it registers', '{}')
     .option('--address <ip>', 'the node\'s InternalIP')
@@ -26,7 +28,8 @@ export function agentCommand(): Command {
       if (o.vmRuntime !== 'qemu' && o.vmRuntime !== 'netns') throw new Error(`--vm-runtime: want qemu or netns, got ${JSON.stringify(o.vmRuntime)}`);
       const vmRoot = join(o.data, 'vms', o.node);
       const stateRoots = { qemu: join(vmRoot, 'qemu'), netns: join(vmRoot, 'netns') };
-      const opts = optionsFromKubeconfig(o.kubeconfig ?? join(o.data, 'kubeconfig'), `virtnet-agent/${o.node}`);
+      const nodeKubeconfig = nodeKubeconfigPath(o.data, o.node);
+      const opts = optionsFromKubeconfig(o.kubeconfig ?? (existsSync(nodeKubeconfig) ? nodeKubeconfig : join(o.data, 'kubeconfig')), `virtnet-agent/${o.node}`);
       const client = new ApiClient({ ...opts, socketPath: o.socket ?? join(o.data, 'api.sock') });
       const agent = new NodeAgent(client, {
         node: o.node,

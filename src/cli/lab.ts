@@ -10,6 +10,7 @@ import {
 } from '../lab/index.js';
 import type { LabPlan, LabState, LabStatus } from '../lab/index.js';
 import { defaultDataDir } from './paths.js';
+import { ensureLabUsers, ensureNodeKubeconfigs, type LabUser } from './users.js';
 
 function count(v: string): number {
   const n = Number(v);
@@ -77,6 +78,8 @@ export async function bringUpLab(plan: LabPlan, agents: boolean): Promise<LabSta
     const bin = fileURLToPath(new URL('../../../bin/virtnet.js', import.meta.url));
     // Agents already running (lab up run again) are left alone: one per node namespace.
     const running = new Set((state.agents ?? []).filter((a) => isAlive(a.pid)).map((a) => a.node));
+    // Each agent authenticates as its node (the same token again when the kubeconfig exists).
+    ensureNodeKubeconfigs(dataDir, plan.nodes.map((n) => n.name));
     const started = startAgents({ ...plan, nodes: plan.nodes.filter((n) => !running.has(n.name)) }, bin);
     recordAgents(dataDir, started);
   }
@@ -90,6 +93,14 @@ export function labPlanFor(dataDir: string, workers: number, baremetal: number, 
 
 export { upSummary };
 
+/** The lab users' lines of a summary. */
+export function usersSummary(users: readonly LabUser[]): string[] {
+  return users.length === 0 ? [] : [
+    '  users (kubectl --kubeconfig FILE; admin in their projects, NADs of default readable):',
+    ...users.map((u) => `    ${u.name.padEnd(8)} ${u.kubeconfig}  (project ${u.project})`),
+  ];
+}
+
 function upCmd(): Command {
   return new Command('up')
     .description('create the lab network: fabric, router, control-plane and internet hosts, nodes, flat network with DHCP')
@@ -99,7 +110,9 @@ function upCmd(): Command {
     .option('--id <id>', 'lab id (names are vn-<id>-…); default derived from --data')
     .option('--dry-run', 'print the plan as JSON and change nothing')
     .option('--no-agents', 'build the network only, without node agents')
-    .action(async (o: { nodes: number; baremetal: number; data: string; id?: string; dryRun?: boolean; agents: boolean }) => {
+    // 0 by default: `virtnet up` makes user1 (the workshop's); a bare lab leaves the projects to its user.
+    .option('--users <n>', 'lab users user1..userN with their projects and kubeconfigs (DATA/users/); needs the API server', count, 0)
+    .action(async (o: { nodes: number; baremetal: number; data: string; id?: string; dryRun?: boolean; agents: boolean; users: number }) => {
       const plan = labPlanFor(o.data, o.nodes, o.baremetal, o.id);
       if (o.dryRun) {
         console.log(JSON.stringify(plan, null, 2));
@@ -107,7 +120,10 @@ function upCmd(): Command {
       }
       const t0 = Date.now();
       const state = await bringUpLab(plan, o.agents);
-      console.log(upSummary(plan, state, Date.now() - t0));
+      const serverUp = existsSync(join(plan.dataDir, 'api.sock'));
+      const users = serverUp ? await ensureLabUsers(plan.dataDir, o.users) : [];
+      console.log([upSummary(plan, state, Date.now() - t0), ...usersSummary(users)].join('\n'));
+      if (!serverUp && o.users > 0) console.log('  (no API server: lab users not created; virtnet up creates them)');
     });
 }
 

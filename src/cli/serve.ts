@@ -16,12 +16,27 @@ export function serveCommand(): Command {
     .option('--node-grace-period-ms <n>', 'a node whose Lease is older than this turns Ready=Unknown', '10000')
     .option('--nad-global-namespaces <list>', 'comma-separated namespaces whose NetworkAttachmentDefinitions every namespace may use (Multus globalNamespaces)', 'default')
     .option('--mac-range <start-end>', 'MAC pool range for VM interfaces, e.g. 02:00:00:00:00:00-02:00:00:ff:ff:ff (default: the range this data directory keeps, else a random 02:XX:XX:00:00:00-02:XX:XX:ff:ff:ff)')
-    .action(async (o: { listen: string; data: string; eventHistory: string; controllers: boolean; nodeGracePeriodMs: string; nadGlobalNamespaces: string; macRange?: string }) => {
+    .option('--insecure-http', 'serve plain HTTP on --listen (local debugging only: tokens travel in clear text); the unix socket DATA/api.sock stays HTTPS')
+    .action(async (o: { listen: string; data: string; eventHistory: string; controllers: boolean; nodeGracePeriodMs: string; nadGlobalNamespaces: string; macRange?: string; insecureHttp?: boolean }) => {
       const { host, port } = parseListen(o.listen);
       const retainEvents = Number(o.eventHistory);
       if (!Number.isInteger(retainEvents) || retainEvents < 0) throw new Error(`--event-history must be a whole number, got ${JSON.stringify(o.eventHistory)}`);
-      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents, socketPath: join(o.data, 'api.sock'), ...(o.macRange !== undefined ? { macRange: o.macRange } : {}) });
-      const controllers = o.controllers ? await startControllers(ApiClient.fromKubeconfig(srv.kubeconfigPath, 'virtnet-controller-manager'), { nodeGracePeriodMs: Number(o.nodeGracePeriodMs), nadGlobalNamespaces: o.nadGlobalNamespaces.split(',').map((x) => x.trim()).filter(Boolean) }) : undefined;
+      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents, socketPath: join(o.data, 'api.sock'), ...(o.macRange !== undefined ? { macRange: o.macRange } : {}), ...(o.insecureHttp ? { insecureHttp: true } : {}) });
+      // The controllers run in this process, as kube-apiserver's own loopback client does: an identity of
+      // their own (system:kube-controller-manager, so the audit log tells their writes from the admin's) in
+      // system:masters (they reconcile every kind; no bootstrap RBAC policy to keep in step), with a token
+      // that lives in memory only, over the unix socket (HTTPS even with --insecure-http).
+      const controllerClient = (): ApiClient => new ApiClient({
+        server: srv.url, ca: srv.caCert, token: srv.loopbackToken, userAgent: 'virtnet-controller-manager', socketPath: join(o.data, 'api.sock'),
+      });
+      const controllers = o.controllers ? await startControllers(controllerClient(), { nodeGracePeriodMs: Number(o.nodeGracePeriodMs), nadGlobalNamespaces: o.nadGlobalNamespaces.split(',').map((x) => x.trim()).filter(Boolean) }) : undefined;
+      // Before the line the tests and `virtnet up` wait for: whoever reads that has read this.
+      if (o.insecureHttp) {
+        const warning = `WARNING: --insecure-http: ${srv.url} is PLAIN HTTP, without TLS: tokens and every object travel in clear text. ` +
+          'For local debugging only. kubectl (client-go) sends no credentials over plain HTTP, not even to localhost: ' +
+          'use curl -H "Authorization: Bearer <token>"; the unix socket DATA/api.sock stays HTTPS.';
+        console.error(`\n${'!'.repeat(100)}\n${warning}\n${'!'.repeat(100)}\n`);
+      }
       // Tests and `virtnet up -d` wait for this line.
       console.log(`virtnet API server listening on ${srv.url}`);
       console.log(`kubeconfig: ${srv.kubeconfigPath}`);

@@ -10,6 +10,8 @@ import { isAlive } from '../lab/agent-state.js';
 import { bringUpLab, labPlanFor } from './lab.js';
 import { seedExamples } from './examples.js';
 import { defaultDataDir, DEFAULT_LISTEN } from './paths.js';
+import { usersSummary } from './lab.js';
+import { ensureLabUsers, type LabUser } from './users.js';
 
 /** The admin token of the kubeconfig `serve` wrote: the console's sign-in link carries it. */
 function adminToken(kubeconfig: string): string | undefined {
@@ -20,7 +22,7 @@ function adminToken(kubeconfig: string): string | undefined {
   }
 }
 
-function banner(url: string, kubeconfig: string, detached: boolean, lab: string | undefined): string {
+function banner(url: string, kubeconfig: string, detached: boolean, lab: string | undefined, users: readonly LabUser[]): string {
   const token = adminToken(kubeconfig);
   return [
     '',
@@ -31,6 +33,8 @@ function banner(url: string, kubeconfig: string, detached: boolean, lab: string 
     `  console:     ${url}/   (self-signed: the CA is in the kubeconfig; accept it in the browser)`,
     ...(token ? [`               sign in as admin: ${url}/dashboards#token=${encodeURIComponent(token)}`] : []),
     ...(lab ? [`  lab:         ${lab}`] : []),
+    ...usersSummary(users),
+    ...(url.startsWith('http://') ? ['  WARNING:     plain HTTP (--insecure-http): tokens travel in clear text, and kubectl sends none over it'] : []),
     detached ? '  stop with:   make down   (or: virtnet down)' : '  stop with:   Ctrl-C   (or, from another terminal: make down)',
     '',
   ].join('\n');
@@ -80,7 +84,9 @@ export function upCommand(): Command {
     .option('--baremetal <m>', 'lab bare-metal nodes', count, 2)
     .option('--no-lab', 'start the API server only')
     .option('-d, --detach', 'start in the background and return once ready')
-    .action(async (o: { listen: string; data: string; nodes: number; baremetal: number; lab: boolean; detach?: boolean }) => {
+    .option('--users <n>', 'lab users user1..userN, each with projects vmexamples-<user>(-udn) and DATA/users/<user>.kubeconfig', count, 1)
+    .option('--insecure-http', 'serve the API as plain HTTP (local debugging only; see virtnet serve --help)')
+    .action(async (o: { listen: string; data: string; nodes: number; baremetal: number; lab: boolean; detach?: boolean; users: number; insecureHttp?: boolean }) => {
       const data = resolve(o.data);
       mkdirSync(data, { recursive: true });
       const existing = runningPid(data);
@@ -89,7 +95,7 @@ export function upCommand(): Command {
       rmSync(log, { force: true });
       const out = openSync(log, 'a');
       const bin = fileURLToPath(new URL('../../../bin/virtnet.js', import.meta.url));
-      const server = spawn(process.execPath, [bin, 'serve', '--listen', o.listen, '--data', data], {
+      const server = spawn(process.execPath, [bin, 'serve', '--listen', o.listen, '--data', data, ...(o.insecureHttp ? ['--insecure-http'] : [])], {
         detached: Boolean(o.detach), stdio: ['ignore', out, out],
       });
       if (o.detach) server.unref();
@@ -104,10 +110,17 @@ export function upCommand(): Command {
           await stopPid(server.pid!);
           throw e;
         }
-        const seeded = await seedExamples(join(data, 'kubeconfig'));
+        // The examples go first: their project's absence is what marks a first start (examples.ts).
+        // The client library speaks HTTPS only: over --insecure-http the examples are left out.
+        const seeded = o.insecureHttp ? 'no example VMs (--insecure-http)' : await seedExamples(join(data, 'kubeconfig'));
         labLine = `${seeded ? `${seeded}; ` : ''}${plan.nodes.length} nodes (${plan.nodes.map((n) => n.name).join(', ')}) as network namespaces ${plan.prefix}*; virtnet lab status`;
       }
-      console.log(banner(m[1]!, join(data, 'kubeconfig'), Boolean(o.detach), labLine));
+      // Users come last: a failure there leaves a working virtnet, reported.
+      const users = await ensureLabUsers(data, o.users).catch((e: unknown) => {
+        console.error(`lab users: ${(e as Error).message}`);
+        return [] as LabUser[];
+      });
+      console.log(banner(m[1]!, join(data, 'kubeconfig'), Boolean(o.detach), labLine, users));
       if (o.detach) return;
       let stopping = false;
       const shutdown = (): void => {

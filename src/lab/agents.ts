@@ -1,8 +1,10 @@
 // One node agent per lab node, started inside the node's network namespace, so the lab's teardown, which
 // stops every process in its namespaces, stops them too. Agents reach the API through the server's unix
-// socket in the data directory. `nsenter --net` rather than `ip netns exec`: the latter also gives the
-// process a private (slave) mount namespace, and the namespaces an agent then creates for VMs
-// (`ip netns add` bind-mounts them under /run/netns) would be invisible to every other process.
+// socket in the data directory, each with its node's own identity (DATA/nodes/<node>.kubeconfig, written
+// by the CLI before the agents start: system:node:<node> in system:nodes). `nsenter --net` rather than
+// `ip netns exec`: the latter also gives the process a private (slave) mount namespace, and the namespaces
+// an agent then creates for VMs (`ip netns add` bind-mounts them under /run/netns) would be invisible to
+// every other process.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,11 +20,16 @@ export function agentLogFile(plan: LabPlan, node: string): string {
   return join(plan.dataDir, `${plan.prefix}agent-${node}.log`);
 }
 
+/** The kubeconfig of a node's agent. */
+export function nodeKubeconfigPath(dataDir: string, node: string): string {
+  return join(dataDir, 'nodes', `${node}.kubeconfig`);
+}
+
 /** The agent's command line for one node (pure; `virtnetBin` is bin/virtnet.js). */
 export function agentArgv(plan: LabPlan, node: LabPlan['nodes'][number], virtnetBin: string, nodePath = process.execPath): string[] {
   return [
     `--net=/run/netns/${node.netns}`, '--', nodePath, virtnetBin, 'agent',
-    '--node', node.name, '--netns', node.netns, '--data', plan.dataDir,
+    '--node', node.name, '--netns', node.netns, '--data', plan.dataDir, '--kubeconfig', nodeKubeconfigPath(plan.dataDir, node.name),
     '--labels', JSON.stringify(node.labels), '--address', node.address, '--api-address', plan.controlPlane.address,
     '--vm-prefix', plan.prefix,
   ];
