@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { ConsoleAssets } from './console-assets.js';
 import { handleWatchUpgrade, isWatchUpgrade } from './websocket-watch.js';
 import { readBody } from './http/body.js';
+import { answerClientError } from './http/client-error.js';
 import { requestAttributes, type RequestAttributes } from './request-attributes.js';
 import { mastersAuthorizer, unionAuthorizer, type Authorizer } from './authz/authorizer.js';
 import { Authorization } from './authz/index.js';
@@ -202,6 +203,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
         refuse(code, code === 403 ? 'Forbidden' : code === 429 ? 'Too Many Requests' : 'Internal Server Error');
       });
     });
+    srv.on('clientError', answerClientError);
     srv.keepAliveTimeout = 65_000;
     srv.requestTimeout = 0;
     return srv;
