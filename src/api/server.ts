@@ -133,7 +133,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
     trace.attrs = attrs;
     const decision = await authorizer.authorize(attrs);
     trace.reason = decision.reason;
-    if (decision.decision !== 'allow') throw forbiddenError(attrs);
+    if (decision.decision !== 'allow') throw forbiddenError(attrs, decision.reason);
   };
   const auditRequest = (req: IncomingMessage, trace: RequestTrace, code: number): void => {
     const a = trace.attrs;

@@ -16,12 +16,18 @@ export function serveCommand(): Command {
     .option('--node-grace-period-ms <n>', 'a node whose Lease is older than this turns Ready=Unknown', '10000')
     .option('--nad-global-namespaces <list>', 'comma-separated namespaces whose NetworkAttachmentDefinitions every namespace may use (Multus globalNamespaces)', 'default')
     .option('--mac-range <start-end>', 'MAC pool range for VM interfaces, e.g. 02:00:00:00:00:00-02:00:00:ff:ff:ff (default: the range this data directory keeps, else a random 02:XX:XX:00:00:00-02:XX:XX:ff:ff:ff)')
+    .option('--audit-log-maxsize <MiB>', 'rotate DATA/audit/audit.log at this size', '10')
+    .option('--audit-log-maxbackup <n>', 'rotated audit files kept (audit.log.1 …)', '5')
     .option('--insecure-http', 'serve plain HTTP on --listen (local debugging only: tokens travel in clear text); the unix socket DATA/api.sock stays HTTPS')
-    .action(async (o: { listen: string; data: string; eventHistory: string; controllers: boolean; nodeGracePeriodMs: string; nadGlobalNamespaces: string; macRange?: string; insecureHttp?: boolean }) => {
+    .action(async (o: { listen: string; data: string; eventHistory: string; controllers: boolean; nodeGracePeriodMs: string; nadGlobalNamespaces: string; macRange?: string; insecureHttp?: boolean; auditLogMaxsize: string; auditLogMaxbackup: string }) => {
       const { host, port } = parseListen(o.listen);
       const retainEvents = Number(o.eventHistory);
       if (!Number.isInteger(retainEvents) || retainEvents < 0) throw new Error(`--event-history must be a whole number, got ${JSON.stringify(o.eventHistory)}`);
-      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents, socketPath: join(o.data, 'api.sock'), ...(o.macRange !== undefined ? { macRange: o.macRange } : {}), ...(o.insecureHttp ? { insecureHttp: true } : {}) });
+      const auditMiB = Number(o.auditLogMaxsize);
+      const auditBackups = Number(o.auditLogMaxbackup);
+      if (!(auditMiB > 0)) throw new Error(`--audit-log-maxsize must be a positive number of MiB, got ${JSON.stringify(o.auditLogMaxsize)}`);
+      if (!Number.isInteger(auditBackups) || auditBackups < 0) throw new Error(`--audit-log-maxbackup must be a whole number, got ${JSON.stringify(o.auditLogMaxbackup)}`);
+      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents, socketPath: join(o.data, 'api.sock'), auditLogMaxBytes: Math.round(auditMiB * 1024 * 1024), auditLogMaxBackups: auditBackups, ...(o.macRange !== undefined ? { macRange: o.macRange } : {}), ...(o.insecureHttp ? { insecureHttp: true } : {}) });
       // The controllers run in this process, as kube-apiserver's own loopback client does: an identity of
       // their own (system:kube-controller-manager, so the audit log tells their writes from the admin's) in
       // system:masters (they reconcile every kind; no bootstrap RBAC policy to keep in step), with a token
