@@ -30,6 +30,7 @@ import type { MutatingAdmission } from './admission.js';
 import { ensureMacRange, MacPoolAdmission, parseMacRangeFlag } from './macpool/index.js';
 import { fileURLToPath } from 'node:url';
 import { ConsoleAssets } from './console-assets.js';
+import { serveProjects } from './projects.js';
 import { handleWatchUpgrade, isWatchUpgrade } from './websocket-watch.js';
 import { readBody } from './http/body.js';
 import { answerClientError } from './http/client-error.js';
@@ -243,6 +244,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
       return;
     }
     if (user && await authz.serve(path, req, res, user)) return;
+    if (user && await serveProjects(path, req, res, user, authorizer, store)) return;
     const agg = acceptsAggregated(req.headers.accept);
     if (path === '/api') return agg ? sendJson(res, 200, aggregatedDiscovery(index, true), agg) : sendJson(res, 200, legacyApiVersions());
     if (path === '/apis') return agg ? sendJson(res, 200, aggregatedDiscovery(index, false), agg) : sendJson(res, 200, legacyGroupList(index));

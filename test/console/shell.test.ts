@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { ServerProcess } from '../support/server-process.js';
+import { ensureLabUsers } from '../../src/cli/users.js';
 import { chromiumMissingReason, consoleBuiltReason, launchBrowser, tokenOf } from './browser.js';
 
 const skip = chromiumMissingReason() ?? consoleBuiltReason();
@@ -92,6 +93,24 @@ describe('console: sign-in, language, project, Import YAML', { skip: skip !== un
     await page.getByRole('heading', { name: 'Log in to your account' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Log in to your account' }).waitFor();
+    await page.context().close();
+  });
+
+  test("a lab user who may not list namespaces signs in and sees its own projects; the sign-in page lists it", async () => {
+    const [user1] = await ensureLabUsers(server.dataDir, 1);
+    const userToken = tokenOf(readFileSync(user1!.kubeconfig, 'utf8'));
+    const page = await freshPage();
+    await page.goto('/');
+    await page.getByRole('region', { name: 'Users of this lab' }).getByText('user1', { exact: true }).waitFor();
+    await page.getByRole('textbox', { name: 'Token' }).fill(userToken);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('user-menu').getByText('user1').waitFor();
+    await page.goto('/k8s/ns/vmexamples-user1/virtualmachines');
+    await page.getByRole('button', { name: 'Project' }).click();
+    await page.getByRole('option', { name: 'vmexamples-user1-udn', exact: true }).waitFor();
+    const options = (await page.getByRole('option').allInnerTexts()).map((x) => x.trim());
+    assert.ok(options.includes('vmexamples-user1'), options.join(','));
+    assert.ok(!options.includes('shell-proj') && !options.includes('kube-system'), options.join(','));
     await page.context().close();
   });
 

@@ -86,6 +86,14 @@ describe('tenancy: a lab user with its own kubeconfig', () => {
     assert.equal(s.kubectlOk(['get', 'nodes', 'worker-0', '-o', 'jsonpath={.metadata.labels.node-type}']), '', 'the node is unchanged');
   });
 
+  it("lists its own projects (OpenShift's projects list), though it may not list namespaces", () => {
+    const r = as1(['get', '--raw', '/apis/project.openshift.io/v1/projects']);
+    assert.equal(r.code, 0, r.stderr);
+    const names = (JSON.parse(r.stdout) as { items: { metadata: { name: string } }[] }).items.map((p) => p.metadata.name).sort();
+    assert.deepEqual(names, ['vmexamples-user1', 'vmexamples-user1-udn']);
+    assert.notEqual(as1(['get', 'namespaces']).code, 0);
+  });
+
   it('kubectl auth can-i agrees with what the server then does', () => {
     // [can-i arguments, the same request done for real]
     const cases: [string[], string[], string | undefined][] = [

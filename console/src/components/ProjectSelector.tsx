@@ -2,8 +2,7 @@
 import { useState, type ReactNode } from 'react';
 import { MenuToggle, Select, SelectList, SelectOption, Divider } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
-import { NamespaceModel } from '../api/models';
-import { useWatch } from '../hooks/useWatch';
+import { useProjects } from '../hooks/useProjects';
 import { ALL_NAMESPACES, pathInProject, saveProject, useActiveProject } from '../app/project';
 import { navigate, useLocation } from '../app/router';
 
@@ -12,8 +11,7 @@ export function ProjectSelector({ allowAll = true }: { allowAll?: boolean }): Re
   const [open, setOpen] = useState(false);
   const project = useActiveProject();
   const path = useLocation();
-  const [namespaces] = useWatch(NamespaceModel);
-  const names = namespaces.map((n) => n.metadata.name).sort();
+  const names = useProjects();
   const label = project === ALL_NAMESPACES ? t('All Projects') : project;
   const choose = (ns: string): void => {
     setOpen(false);

@@ -80,6 +80,9 @@ const KUBE_ROLES: RoleSpec[] = [
     name: 'system:basic-user', rules: [
       rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
       rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
+      // OpenShift's basic-user: the projects list shows each user the namespaces they may get (the console's
+      // project selector for users who may not list namespaces)
+      rule(['list', 'watch'], ['project.openshift.io'], ['projects']),
     ],
   },
 ];
