@@ -11,6 +11,7 @@ import {
 import type { KubeObject } from '../../src/common/object.js';
 import { fieldErrorString } from '../../src/common/status-error.js';
 import { GUIDE_NNCP_YAML } from '../support/guide-fixtures.js';
+import { guideUdnVmYaml } from '../support/udn-fixtures.js';
 
 const kind = (group: string, k: string): KindDef => kindByGroupKind(group, k)!;
 const load = (yaml: string): KubeObject => parse(yaml) as KubeObject;
@@ -26,69 +27,8 @@ function admit(def: KindDef, obj: KubeObject): { pruned: string[]; errors: strin
 
 
 // The guide wraps this in "----" lines, which are not YAML document markers; they are left out here.
-const FEDORA_UDN_VM = `
-apiVersion: kubevirt.io/v1
-kind: VirtualMachine
-metadata:
-  labels:
-    kubevirt.io/vm: fedora-udn
-  name: fedora-udn
-  namespace: vmexamples-user1-udn
-spec:
-  dataVolumeTemplates:
-    - apiVersion: cdi.kubevirt.io/v1beta1
-      kind: DataVolume
-      metadata:
-        creationTimestamp: null
-        name: fedora-udn
-      spec:
-        sourceRef:
-          kind: DataSource
-          name: fedora
-          namespace: openshift-virtualization-os-images
-        storage:
-          resources:
-            requests:
-              storage: 30Gi
-  runStrategy: Always
-  template:
-    metadata:
-      name: fedora-udn
-      namespace: vmexamples-user1-udn
-    spec:
-      domain:
-        devices:
-          disks:
-          - disk:
-              bus: virtio
-            name: rootdisk
-          - disk:
-              bus: virtio
-            name: cloudinitdisk
-          interfaces:
-          - name: primary-udn
-            binding:
-              name: l2bridge
-          rng: {}
-        resources:
-          requests:
-            memory: 2048M
-      networks:
-      - pod: {}
-        name: primary-udn
-      terminationGracePeriodSeconds: 0
-      volumes:
-      - dataVolume:
-          name: fedora-udn
-        name: rootdisk
-      - cloudInitNoCloud:
-          userData: |-
-            #cloud-config
-            user: fedora
-            password: fedora
-            chpasswd: { expire: False }
-        name: cloudinitdisk
-`;
+// the guide prints it between AsciiDoc `----` fences, which are not YAML
+const FEDORA_UDN_VM = guideUdnVmYaml('vmexamples-user1-udn').split('\n').filter((l) => l.trim() !== '----').join('\n');
 
 // What the 4.18 console's Linux bridge form writes for the guide's flatnetwork.
 const FLATNETWORK_NAD = `
