@@ -61,8 +61,11 @@ function netnsAddrs(netns: string): string[] {
     .filter((l) => l.ifname !== 'lo').flatMap((l) => (l.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`));
 }
 
-/** Running agent processes of this lab, per node. */
-function agentProcesses(): Record<string, number> {
+/**
+ * Running agent processes of this lab (`node …/bin/virtnet.js agent … --data DIR`), per node: exactly the
+ * agent's own command line, not any other process that mentions the lab's prefix or a node.
+ */
+function agentProcesses(dataDir: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -73,7 +76,8 @@ function agentProcesses(): Record<string, number> {
       continue; // exited while we looked
     }
     const node = argv[argv.indexOf('--node') + 1];
-    if (argv.includes('agent') && argv.includes(`vn-${id}-`) && node) out[node] = (out[node] ?? 0) + 1;
+    const isAgent = argv[1]?.endsWith('bin/virtnet.js') === true && argv[2] === 'agent' && argv[argv.indexOf('--data') + 1] === dataDir;
+    if (isAgent && node) out[node] = (out[node] ?? 0) + 1;
   }
   return out;
 }
@@ -127,7 +131,7 @@ describe('UDN at scale: 200 VMs at once, server and an agent killed mid-way (net
     const restarted = (JSON.parse(readFileSync(join(s.dataDir, 'lab.json'), 'utf8')) as { agents?: { node: string; pid: number }[] }).agents ?? [];
     assert.notEqual(restarted.find((a) => a.node === 'worker-0')?.pid, victim.pid, 'lab up started a new agent for worker-0');
     assert.equal(restarted.find((a) => a.node === 'worker-1')?.pid, agents.find((a) => a.node === 'worker-1')?.pid, 'and left worker-1\'s alone');
-    assert.deepEqual(agentProcesses(), { 'worker-0': 1, 'worker-1': 1 }, 'one agent process per node');
+    assert.deepEqual(agentProcesses(s.dataDir), { 'worker-0': 1, 'worker-1': 1 }, 'one agent process per node');
 
     let vmis: Vmi[] = [];
     await until(async () => {
