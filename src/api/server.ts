@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { allKinds } from '../apis/registry.js';
 import { openSqliteStore } from './storage/sqlite-store.js';
+import { openEtcdStore } from './storage/etcd-store.js';
+import { parseStoreSpec } from './storage/store-spec.js';
 import type { Store } from './storage/store.js';
 import { KindIndex } from './kind-index.js';
 import { ResourceService } from './resource-service.js';
@@ -62,6 +64,8 @@ export interface ApiServerOptions {
   port: number;
   /** Watch history kept for resuming (events); older resourceVersions get 410 Expired. */
   retainEvents?: number;
+  /** `sqlite` (default: DATA/store.db) or `etcd:URL[,URL…]` (`--store`). */
+  store?: string;
   /**
    * Also serve HTTPS on this unix socket: reachable from every network namespace of the host (the lab's
    * node agents run inside their nodes' namespaces), unlike the loopback address.
@@ -106,7 +110,11 @@ interface RequestTrace {
 
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningServer> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const store = await openSqliteStore({ path: join(opts.dataDir, 'store.db'), ...(opts.retainEvents !== undefined ? { retainEvents: opts.retainEvents } : {}) });
+  const retain = opts.retainEvents !== undefined ? { retainEvents: opts.retainEvents } : {};
+  const storeSpec = parseStoreSpec(opts.store ?? 'sqlite');
+  const store: Store = storeSpec.kind === 'etcd'
+    ? await openEtcdStore({ endpoints: storeSpec.endpoints, ...retain })
+    : await openSqliteStore({ path: join(opts.dataDir, 'store.db'), ...retain });
   const index = new KindIndex(allKinds);
   // Filled below, once the MAC pool's range is settled (which itself writes through the service).
   const mutators: MutatingAdmission[] = [];

@@ -12,6 +12,7 @@ export function serveCommand(): Command {
     .option('--listen <host:port>', 'address to listen on (port 0 picks a free one)', DEFAULT_LISTEN)
     .option('--data <dir>', 'state directory (database, tokens, kubeconfig)', defaultDataDir())
     .option('--event-history <n>', 'changes kept for watch resume; older resourceVersions get 410 Expired', '100000')
+    .option('--store <sqlite|etcd:URLS>', 'where objects live: sqlite (DATA/store.db) or etcd:http://H1:2379,… (the client URLs of an etcd cluster)', 'sqlite')
     .option('--no-controllers', 'serve the API only, without the cluster controllers')
     .option('--node-grace-period-ms <n>', 'a node whose Lease is older than this turns Ready=Unknown', '10000')
     .option('--nad-global-namespaces <list>', 'comma-separated namespaces whose NetworkAttachmentDefinitions every namespace may use (Multus globalNamespaces)', 'default')
@@ -19,7 +20,7 @@ export function serveCommand(): Command {
     .option('--audit-log-maxsize <MiB>', 'rotate DATA/audit/audit.log at this size', '10')
     .option('--audit-log-maxbackup <n>', 'rotated audit files kept (audit.log.1 …)', '5')
     .option('--insecure-http', 'serve plain HTTP on --listen (local debugging only: tokens travel in clear text); the unix socket DATA/api.sock stays HTTPS')
-    .action(async (o: { listen: string; data: string; eventHistory: string; controllers: boolean; nodeGracePeriodMs: string; nadGlobalNamespaces: string; macRange?: string; insecureHttp?: boolean; auditLogMaxsize: string; auditLogMaxbackup: string }) => {
+    .action(async (o: { listen: string; data: string; store: string; eventHistory: string; controllers: boolean; nodeGracePeriodMs: string; nadGlobalNamespaces: string; macRange?: string; insecureHttp?: boolean; auditLogMaxsize: string; auditLogMaxbackup: string }) => {
       const { host, port } = parseListen(o.listen);
       const retainEvents = Number(o.eventHistory);
       if (!Number.isInteger(retainEvents) || retainEvents < 0) throw new Error(`--event-history must be a whole number, got ${JSON.stringify(o.eventHistory)}`);
@@ -27,7 +28,7 @@ export function serveCommand(): Command {
       const auditBackups = Number(o.auditLogMaxbackup);
       if (!(auditMiB > 0)) throw new Error(`--audit-log-maxsize must be a positive number of MiB, got ${JSON.stringify(o.auditLogMaxsize)}`);
       if (!Number.isInteger(auditBackups) || auditBackups < 0) throw new Error(`--audit-log-maxbackup must be a whole number, got ${JSON.stringify(o.auditLogMaxbackup)}`);
-      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents, socketPath: join(o.data, 'api.sock'), auditLogMaxBytes: Math.round(auditMiB * 1024 * 1024), auditLogMaxBackups: auditBackups, ...(o.macRange !== undefined ? { macRange: o.macRange } : {}), ...(o.insecureHttp ? { insecureHttp: true } : {}) });
+      const srv = await startApiServer({ dataDir: o.data, host, port, retainEvents, store: o.store, socketPath: join(o.data, 'api.sock'), auditLogMaxBytes: Math.round(auditMiB * 1024 * 1024), auditLogMaxBackups: auditBackups, ...(o.macRange !== undefined ? { macRange: o.macRange } : {}), ...(o.insecureHttp ? { insecureHttp: true } : {}) });
       // The controllers run in this process, as kube-apiserver's own loopback client does: an identity of
       // their own (system:kube-controller-manager, so the audit log tells their writes from the admin's) in
       // system:masters (they reconcile every kind; no bootstrap RBAC policy to keep in step), with a token
