@@ -27,3 +27,10 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Debian's etcd-server enables and starts a system etcd on :2379. virtnet starts its own members (tests, `--store
+# etcd:`), so the service this script just installed is switched off again; one that was there before is left alone.
+if printf '%s\n' "${missing[@]}" | grep -qx etcd-server && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  echo "Disabling the etcd.service that etcd-server installed (virtnet runs its own etcd members)"
+  $sudo systemctl disable --now etcd.service >/dev/null 2>&1 || true
+fi
