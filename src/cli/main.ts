@@ -7,6 +7,7 @@ import { labCommand } from './lab.js';
 import { agentCommand } from './agent.js';
 import { nmstateCommand } from './nmstate.js';
 import { vmCommand } from './vm.js';
+import { controllersCommand } from './controllers.js';
 
 const program = new Command('virtnet')
   .description('Self-hosted VM networking with the APIs and workflows of OpenShift Virtualization')
@@ -20,6 +21,7 @@ program.addCommand(labCommand());
 program.addCommand(agentCommand());
 program.addCommand(nmstateCommand());
 program.addCommand(vmCommand());
+program.addCommand(controllersCommand());
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`error: ${e instanceof Error ? e.message : String(e)}`);

@@ -3,11 +3,12 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { startApiServer } from '../api/server.js';
 import { ApiClient } from '../client/index.js';
-import { startControllers } from '../controllers/manager.js';
+import { startControllers, startLeaderElectedControllers } from '../controllers/manager.js';
+import { leaderElectionFromFlags, withLeaderElectionOptions } from './controllers.js';
 import { defaultDataDir, parseListen, DEFAULT_LISTEN } from './paths.js';
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  return withLeaderElectionOptions(new Command('serve'))
     .description('run the API server (Kubernetes REST on SQLite) in the foreground')
     .option('--listen <host:port>', 'address to listen on (port 0 picks a free one)', DEFAULT_LISTEN)
     .option('--data <dir>', 'state directory (database, tokens, kubeconfig)', defaultDataDir())
@@ -36,7 +37,11 @@ export function serveCommand(): Command {
       const controllerClient = (): ApiClient => new ApiClient({
         server: srv.url, ca: srv.caCert, token: srv.loopbackToken, userAgent: 'virtnet-controller-manager', socketPath: join(o.data, 'api.sock'),
       });
-      const controllers = o.controllers ? await startControllers(controllerClient(), { nodeGracePeriodMs: Number(o.nodeGracePeriodMs), nadGlobalNamespaces: o.nadGlobalNamespaces.split(',').map((x) => x.trim()).filter(Boolean) }) : undefined;
+      // Leader-elected by default: several servers on one store run one controller set between them.
+      const election = leaderElectionFromFlags(o);
+      const controllerOpts = { nodeGracePeriodMs: Number(o.nodeGracePeriodMs), nadGlobalNamespaces: o.nadGlobalNamespaces.split(',').map((x) => x.trim()).filter(Boolean) };
+      const controllers = !o.controllers ? undefined
+        : election ? await startLeaderElectedControllers(controllerClient(), controllerOpts, election) : await startControllers(controllerClient(), controllerOpts);
       // Before the line the tests and `virtnet up` wait for: whoever reads that has read this.
       if (o.insecureHttp) {
         const warning = `WARNING: --insecure-http: ${srv.url} is PLAIN HTTP, without TLS: tokens and every object travel in clear text. ` +
@@ -51,8 +56,8 @@ export function serveCommand(): Command {
       const shutdown = (): void => {
         if (closing) return;
         closing = true;
-        controllers?.stop();
-        srv.close().then(() => process.exit(0), () => process.exit(1));
+        // The lease is released through the API: before the server closes.
+        Promise.resolve(controllers?.stop()).finally(() => srv.close().then(() => process.exit(0), () => process.exit(1)));
       };
       process.on('SIGTERM', shutdown);
       process.on('SIGINT', shutdown);
