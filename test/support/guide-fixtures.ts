@@ -23,3 +23,16 @@ spec:
             stp:
               enabled: false
 `;
+
+/** The guide's NAD `flatnetwork` on the bare-metal nodes' br-flat, as the console's Linux bridge form writes it. */
+export const guideFlatNadYaml = (ns: string): string => `apiVersion: k8s.cni.cncf.io/v1
+kind: NetworkAttachmentDefinition
+metadata:
+  name: flatnetwork
+  namespace: ${ns}
+  annotations:
+    description: CNV Linux Bridge
+    k8s.v1.cni.cncf.io/resourceName: bridge.network.kubevirt.io/br-flat
+spec:
+  config: '{"cniVersion":"0.3.1","name":"flatnetwork","type":"bridge","bridge":"br-flat","ipam":{},"macspoofchk":true,"preserveDefaultVlan":false}'
+`;
