@@ -63,22 +63,34 @@ function netnsAddrs(netns: string): string[] {
 
 /**
  * Running agent processes of this lab (`node …/bin/virtnet.js agent … --data DIR`), per node: exactly the
- * agent's own command line, not any other process that mentions the lab's prefix or a node.
+ * agent's own command line, not any other process that mentions the lab's prefix or a node. A child the
+ * agent has just forked shows the agent's command line until it execs (the agent spawns ip, nft, udhcpc…
+ * all the time while 200 VMs come up), so a process whose parent is an agent is not counted. `seen` collects
+ * pid, parent and state of each for the failure message.
  */
-function agentProcesses(dataDir: string): Record<string, number> {
-  const out: Record<string, number> = {};
+function agentProcesses(dataDir: string, seen: string[] = []): Record<string, number> {
+  const found: { pid: string; ppid: string; node: string }[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     let argv: string[];
+    let stat = '';
     try {
       argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      stat = readFileSync(`/proc/${d}/stat`, 'utf8');
     } catch {
       continue; // exited while we looked
     }
     const node = argv[argv.indexOf('--node') + 1];
     const isAgent = argv[1]?.endsWith('bin/virtnet.js') === true && argv[2] === 'agent' && argv[argv.indexOf('--data') + 1] === dataDir;
-    if (isAgent && node) out[node] = (out[node] ?? 0) + 1;
+    if (isAgent && node) {
+      const [, state, ppid] = /\) (\S) (\d+)/.exec(stat) ?? [];
+      found.push({ pid: d, ppid: ppid ?? '', node });
+      seen.push(`pid ${d} ppid ${ppid} state ${state} node ${node}`);
+    }
   }
+  const pids = new Set(found.map((f) => f.pid));
+  const out: Record<string, number> = {};
+  for (const f of found) if (!pids.has(f.ppid)) out[f.node] = (out[f.node] ?? 0) + 1;
   return out;
 }
 
@@ -131,7 +143,9 @@ describe('UDN at scale: 200 VMs at once, server and an agent killed mid-way (net
     const restarted = (JSON.parse(readFileSync(join(s.dataDir, 'lab.json'), 'utf8')) as { agents?: { node: string; pid: number }[] }).agents ?? [];
     assert.notEqual(restarted.find((a) => a.node === 'worker-0')?.pid, victim.pid, 'lab up started a new agent for worker-0');
     assert.equal(restarted.find((a) => a.node === 'worker-1')?.pid, agents.find((a) => a.node === 'worker-1')?.pid, 'and left worker-1\'s alone');
-    assert.deepEqual(agentProcesses(s.dataDir), { 'worker-0': 1, 'worker-1': 1 }, 'one agent process per node');
+    const seen: string[] = [];
+    assert.deepEqual(agentProcesses(s.dataDir, seen), { 'worker-0': 1, 'worker-1': 1 },
+      `one agent process per node (lab.json: ${JSON.stringify(restarted)}; found: ${seen.join('; ')})`);
 
     let vmis: Vmi[] = [];
     await until(async () => {
