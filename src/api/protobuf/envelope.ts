@@ -11,14 +11,19 @@ const unknown: MessageDesc = {
   2: { name: 'raw', kind: 'bytes' },
 };
 
-/** Decodes a protobuf request body into the object's JSON form; kinds without a descriptor get a 415. */
-export function decodeProtobufObject(buf: Buffer): Record<string, unknown> {
+const DEFAULT_ACCEPTED = 'application/json, application/yaml';
+
+/**
+ * Decodes a protobuf request body into the object's JSON form. `messages` is keyed by `<apiVersion>/<Kind>`
+ * as the envelope's TypeMeta names them; kinds without a descriptor get a 415 naming `accepted`.
+ */
+export function decodeProtobufObject(buf: Buffer, messages: Record<string, MessageDesc> = coreMessages, accepted = DEFAULT_ACCEPTED): Record<string, unknown> {
   if (buf.length < 4 || !buf.subarray(0, 4).equals(MAGIC)) throw badRequest('provided protobuf data is missing the k8s magic prefix');
   const env = decodeMessage(buf.subarray(4), unknown);
   const tm = (env.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
-  const desc = coreMessages[`${tm.apiVersion ?? ''}/${tm.kind ?? ''}`];
+  const desc = messages[`${tm.apiVersion ?? ''}/${tm.kind ?? ''}`];
   if (!desc) {
-    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${accepted}`);
   }
   const raw = Buffer.from(String(env.raw ?? ''), 'base64');
   const obj = decodeMessage(raw, desc);
