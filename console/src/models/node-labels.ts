@@ -1,61 +1,13 @@
 // Pure: the "Edit labels" editor. `key=value` text → a label, checked with Kubernetes' own rules and words
 // (apimachinery validation.go IsQualifiedName / IsValidLabelValue, as the API server would answer), and the
 // merge patch that turns the old labels into the new ones (a removed label is set to null).
+import { isQualifiedName, isValidLabelValue } from '../../../src/common/names.js';
 
-const qualifiedNameFmt = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const qualifiedNameErrMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const qualifiedNameRe = new RegExp(`^${qualifiedNameFmt}$`);
-const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const dns1123SubdomainFmt = `${dns1123LabelFmt}(\\.${dns1123LabelFmt})*`;
-const dns1123SubdomainErrMsg = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-const dns1123SubdomainRe = new RegExp(`^${dns1123SubdomainFmt}$`);
-const labelValueFmt = `(${qualifiedNameFmt})?`;
-const labelValueErrMsg = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const labelValueRe = new RegExp(`^${labelValueFmt}$`);
+/** A label key's errors: `[prefix/]name`, the prefix a DNS subdomain (the API server's own check). */
+export const labelKeyErrors = isQualifiedName;
 
-/** Go's len(): the limits count UTF-8 bytes. */
-function byteLength(s: string): number {
-  return new TextEncoder().encode(s).length;
-}
-
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  // upstream appends "'x', " per example joined by " or ", hence the double spaces
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
-}
-
-const maxLen = (n: number): string => `must be no more than ${n} characters`;
-
-/** A label key's errors: `[prefix/]name`, the prefix a DNS subdomain. */
-export function labelKeyErrors(key: string): string[] {
-  const errs: string[] = [];
-  const parts = key.split('/');
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else {
-      if (byteLength(prefix) > 253) errs.push(`prefix part ${maxLen(253)}`);
-      if (!dns1123SubdomainRe.test(prefix)) errs.push(`prefix part ${regexError(dns1123SubdomainErrMsg, dns1123SubdomainFmt, 'example.com')}`);
-    }
-  } else {
-    return [`a qualified name ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}`
-      + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"];
-  }
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (byteLength(name) > 63) errs.push(`name part ${maxLen(63)}`);
-  if (!qualifiedNameRe.test(name)) errs.push(`name part ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}`);
-  return errs;
-}
-
-export function labelValueErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLen(63));
-  if (!labelValueRe.test(value)) errs.push(regexError(labelValueErrMsg, labelValueFmt, 'MyValue', 'my_value', '12345'));
-  return errs;
-}
+/** A label value's errors (the API server's own check). */
+export const labelValueErrors = isValidLabelValue;
 
 export type ParsedLabel = { ok: true; key: string; value: string } | { ok: false; errors: string[] };
 
