@@ -5,6 +5,8 @@
 // description is the `description` annotation. One difference on purpose: IPv4 off writes
 // `{enabled: false}` where the plugin leaves ipv4 out, since an omitted ipv4 keeps an existing
 // interface's addresses (nmstate merges over the current state) while the form says "off".
+import { isQualifiedName, isValidLabelValue } from '../../../src/common/names.js';
+import { isIpv4 } from '../../../src/common/ipv4.js';
 
 /** Marks English messages translated where they are shown (the view calls t(key, vars)). */
 const tKey = (s: string): string => s;
@@ -108,9 +110,6 @@ export function policyFromForm(f: PolicyForm): NncpObject {
 }
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export function policyNameError(name: string): Msg | undefined {
   const n = name.trim();
@@ -136,10 +135,7 @@ export function interfaceNameError(name: string): Msg | undefined {
 export function labelKeyError(key: string): Msg | undefined {
   const k = key.trim();
   if (!k) return { key: tKey('Label key is required') };
-  const slash = k.lastIndexOf('/');
-  const prefix = slash >= 0 ? k.slice(0, slash) : '';
-  const name = slash >= 0 ? k.slice(slash + 1) : k;
-  if ((slash >= 0 && (prefix.length > 253 || !DNS_SUBDOMAIN_RE.test(prefix))) || name.length > 63 || !LABEL_NAME_RE.test(name)) {
+  if (isQualifiedName(k).length > 0) {
     return { key: tKey('{{key}} is not a valid label key'), vars: { key: k } };
   }
   return undefined;
@@ -147,13 +143,8 @@ export function labelKeyError(key: string): Msg | undefined {
 
 export function labelValueError(value: string): Msg | undefined {
   const v = value.trim();
-  if (v.length > 63 || !LABEL_VALUE_RE.test(v)) return { key: tKey('{{value}} is not a valid label value'), vars: { value: v } };
+  if (isValidLabelValue(v).length > 0) return { key: tKey('{{value}} is not a valid label value'), vars: { value: v } };
   return undefined;
-}
-
-export function isIPv4(ip: string): boolean {
-  const parts = ip.split('.');
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
 }
 
 export function validatePolicyForm(f: PolicyForm): FormErrors {
@@ -182,7 +173,7 @@ export function validatePolicyForm(f: PolicyForm): FormErrors {
     const bad = portList(i.ports).find((p) => interfaceNameError(p) !== undefined || p === i.name.trim());
     if (bad) out.ports = { key: tKey('Port {{name}} is not a valid interface name for this bridge'), vars: { name: bad } };
     if (i.ipv4 === 'static') {
-      if (!isIPv4(i.ip.trim())) out.ip = { key: tKey('Enter an IPv4 address such as 192.168.95.1') };
+      if (!isIpv4(i.ip.trim())) out.ip = { key: tKey('Enter an IPv4 address such as 192.168.95.1') };
       const p = i.prefixLength.trim();
       if (!/^\d{1,2}$/.test(p) || Number(p) > 32) out.prefixLength = { key: tKey('Prefix length must be a whole number from 0 to 32') };
     }

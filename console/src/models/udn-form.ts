@@ -2,6 +2,7 @@
 // validation, and what the list shows of each network. The objects are what the OpenShift 4.18 console
 // writes (networking-console-plugin src/views/udns/list/components/utils.ts): a Layer2 Primary network with
 // Persistent IPAM; the UDN is always named `primary-udn`.
+import { isIpv4 } from '../../../src/common/ipv4.js';
 import { nameMessage, tKey, type FieldMessage } from './nad-udn-fields.js';
 
 export const PRIMARY_UDN_NAME = 'primary-udn';
@@ -32,11 +33,6 @@ export function parseSubnets(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-function ipv4(s: string): boolean {
-  const p = s.split('.');
-  return p.length === 4 && p.every((x) => /^(0|[1-9]\d{0,2})$/.test(x) && Number(x) <= 255);
-}
-
 function ipv6(s: string): boolean {
   const halves = s.split('::');
   if (halves.length > 2) return false;
@@ -47,7 +43,7 @@ function ipv6(s: string): boolean {
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
       if (i === fields.length - 1 && f.includes('.')) {
-        if (!ipv4(f)) return undefined;
+        if (!isIpv4(f)) return undefined;
         n += 2;
       } else if (/^[0-9a-fA-F]{1,4}$/.test(f)) {
         n += 1;
@@ -68,7 +64,7 @@ export function cidrFamily(cidr: string): 4 | 6 | undefined {
   const m = /^([^/]+)\/(0|[1-9]\d{0,2})$/.exec(cidr);
   if (!m || cidr.length > 43) return undefined;
   const bits = Number(m[2]);
-  if (ipv4(m[1]!) && bits <= 32) return 4;
+  if (isIpv4(m[1]!) && bits <= 32) return 4;
   if (ipv6(m[1]!) && bits <= 128) return 6;
   return undefined;
 }
