@@ -12,18 +12,10 @@ import { seedExamples } from './examples.js';
 import { defaultDataDir, DEFAULT_LISTEN } from './paths.js';
 import { usersSummary } from './lab.js';
 import { ensureLabUsers, type LabUser } from './users.js';
-
-/** The admin token of the kubeconfig `serve` wrote: the console's sign-in link carries it. */
-function adminToken(kubeconfig: string): string | undefined {
-  try {
-    return /token: (\S+)/.exec(readFileSync(kubeconfig, 'utf8'))?.[1];
-  } catch {
-    return undefined;
-  }
-}
+import { tokenOfKubeconfig } from '../credentials/kubeconfig.js';
 
 function banner(url: string, kubeconfig: string, detached: boolean, lab: string | undefined, users: readonly LabUser[]): string {
-  const token = adminToken(kubeconfig);
+  const token = tokenOfKubeconfig(kubeconfig);
   return [
     '',
     '  virtnet is up',

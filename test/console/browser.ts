@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, selectors, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { repoRoot } from '../support/server-process.js';
+import { tokenOfKubeconfig } from '../../src/credentials/kubeconfig.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -59,9 +60,9 @@ export async function openConsole(browser: Browser, baseUrl: string, token: stri
   };
 }
 
-/** The admin token a test server wrote into its kubeconfig. */
-export function tokenOf(kubeconfigText: string): string {
-  const m = /token: (\S+)/.exec(kubeconfigText);
-  if (!m) throw new Error('no token in kubeconfig');
-  return m[1]!;
+/** The token of a kubeconfig (a test server's admin one, or a lab user's). */
+export function tokenOf(kubeconfig: string): string {
+  const token = tokenOfKubeconfig(kubeconfig);
+  if (!token) throw new Error(`no token in ${kubeconfig}`);
+  return token;
 }

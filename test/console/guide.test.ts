@@ -10,7 +10,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ServerProcess, until, repoRoot } from '../support/server-process.js';
@@ -147,7 +146,7 @@ describe("the guide's steps 2–7 in the web console (Chromium, the lab, QEMU VM
     s.kubectlOk(['apply', '-f', '-'], { input: vms.map((v) => JSON.stringify(v)).join('\n') });
     s.kubectlOk(['apply', '-f', '-'], { input: udnNamespaceYaml(UDN_NS) });
     browser = await launchBrowser();
-    c = await openConsole(browser, s.url, tokenOf(readFileSync(s.kubeconfig, 'utf8')), 'guide');
+    c = await openConsole(browser, s.url, tokenOf(s.kubeconfig), 'guide');
     page = c.page;
   });
 

@@ -4,7 +4,6 @@
 // shows up in the NAD list live; validation and server errors; one page in Japanese.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ServerProcess, repoRoot } from '../support/server-process.js';
@@ -29,7 +28,7 @@ const ns = (name: string, labels: Record<string, string> = {}): string =>
 before(async () => {
   if (skip) return;
   server = await ServerProcess.start();
-  token = tokenOf(readFileSync(server.kubeconfig, 'utf8'));
+  token = tokenOf(server.kubeconfig);
   server.kubectlOk(['apply', '-f', '-'], {
     input: [
       ns(NS), ns(UDN_NS, { 'k8s.ovn.org/primary-user-defined-network': '' }), ns(PLAIN_NS),

@@ -4,7 +4,6 @@
 // conditions from them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { ServerProcess } from '../support/server-process.js';
 import { chromiumMissingReason, consoleBuiltReason, launchBrowser, openConsole, tokenOf, type ConsoleSession } from './browser.js';
@@ -79,7 +78,7 @@ before(async () => {
     });
   }
   browser = await launchBrowser();
-  s = await openConsole(browser, server.url, tokenOf(readFileSync(server.kubeconfig, 'utf8')), 'nmstate');
+  s = await openConsole(browser, server.url, tokenOf(server.kubeconfig), 'nmstate');
 });
 
 after(async () => {
@@ -214,7 +213,7 @@ test('NNCP YAML: server errors field by field, then the example creates', { skip
 });
 
 test('Japanese: すべて展開 on NodeNetworkState', { skip }, async () => {
-  const ja = await openConsole(browser, server.url, tokenOf(readFileSync(server.kubeconfig, 'utf8')), 'nmstate-ja', 'ja');
+  const ja = await openConsole(browser, server.url, tokenOf(server.kubeconfig), 'nmstate-ja', 'ja');
   try {
     await ja.page.goto('/nmstate/nodenetworkstates');
     await ja.page.getByRole('button', { name: 'すべて展開' }).click();

@@ -3,7 +3,6 @@
 // removed (null in the merge patch), Kubernetes' own words for a bad label, and the same in Japanese.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { ServerProcess, until } from '../support/server-process.js';
 import { chromiumMissingReason, consoleBuiltReason, launchBrowser, openConsole, tokenOf } from './browser.js';
@@ -32,7 +31,7 @@ describe('console: Compute → Nodes', { skip }, () => {
 
   before(async () => {
     s = await ServerProcess.start(undefined, []);
-    token = tokenOf(readFileSync(s.kubeconfig, 'utf8'));
+    token = tokenOf(s.kubeconfig);
     s.kubectlOk(['apply', '-f', '-'], { input: [node('metal-0', 'c5n.metal', { 'stale': 'yes' }), node('metal-1', 'c5n.metal'), node('worker-0', 'm5.xlarge')].join('---\n') });
     browser = await launchBrowser();
   });

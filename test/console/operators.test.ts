@@ -5,7 +5,6 @@
 // reports its NodeNetworkState. Then the same labels in Japanese.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { ServerProcess } from '../support/server-process.js';
 import { chromiumMissingReason, consoleBuiltReason, launchBrowser, openConsole, tokenOf } from './browser.js';
@@ -30,7 +29,7 @@ describe('console: Operators (OperatorHub, Installed Operators) and Home → Ove
 
   before(async () => {
     s = await ServerProcess.start();
-    token = tokenOf(readFileSync(s.kubeconfig, 'utf8'));
+    token = tokenOf(s.kubeconfig);
     s.kubectlOk(['apply', '-f', '-'], { input: NODE });
     browser = await launchBrowser();
   });

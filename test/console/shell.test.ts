@@ -4,7 +4,6 @@
 // field, and sign-out.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { ServerProcess } from '../support/server-process.js';
 import { ensureLabUsers } from '../../src/cli/users.js';
@@ -47,7 +46,7 @@ describe('console: sign-in, language, project, Import YAML', { skip: skip !== un
 
   before(async () => {
     server = await ServerProcess.start();
-    token = tokenOf(readFileSync(server.kubeconfig, 'utf8'));
+    token = tokenOf(server.kubeconfig);
     server.kubectlOk(['create', 'namespace', 'shell-proj']);
     browser = await launchBrowser();
   });
@@ -98,7 +97,7 @@ describe('console: sign-in, language, project, Import YAML', { skip: skip !== un
 
   test("a lab user who may not list namespaces signs in and sees its own projects; the sign-in page lists it", async () => {
     const [user1] = await ensureLabUsers(server.dataDir, 1);
-    const userToken = tokenOf(readFileSync(user1!.kubeconfig, 'utf8'));
+    const userToken = tokenOf(user1!.kubeconfig);
     const page = await freshPage();
     await page.goto('/');
     await page.getByRole('region', { name: 'Users of this lab' }).getByText('user1', { exact: true }).waitFor();

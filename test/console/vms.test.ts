@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -93,7 +93,7 @@ describe('console: VirtualMachines', { skip: skip !== undefined }, () => {
       ],
       conditions: [{ type: 'Ready', status: 'True' }, { type: 'AgentConnected', status: 'True' }],
     } });
-    s = await openConsole(browser, server.url, tokenOf(readFileSync(server.kubeconfig, 'utf8')), 'vms');
+    s = await openConsole(browser, server.url, tokenOf(server.kubeconfig), 'vms');
   });
 
   after(async () => {
@@ -209,7 +209,7 @@ describe('console: VirtualMachines', { skip: skip !== undefined }, () => {
   });
 
   test('Japanese: the tabs, the Actions menu and the NIC modal, with a NAD of default', async () => {
-    const ja = await openConsole(browser, server.url, tokenOf(readFileSync(server.kubeconfig, 'utf8')), 'vms-ja', 'ja');
+    const ja = await openConsole(browser, server.url, tokenOf(server.kubeconfig), 'vms-ja', 'ja');
     try {
       const { page } = ja;
       await page.goto(`/k8s/ns/${NS}/virtualmachines/web01/configuration/network`);

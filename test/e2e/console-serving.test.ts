@@ -3,12 +3,13 @@
 // the bearer subprotocol (as a browser must send it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { ServerProcess } from '../support/server-process.js';
+import { tokenOfKubeconfig } from '../../src/credentials/kubeconfig.js';
 
 let server: ServerProcess;
 let token = '';
@@ -22,7 +23,7 @@ before(async () => {
   writeFileSync(join(site, 'assets', 'app-1234.js'), APP_JS);
   process.env.VIRTNET_CONSOLE_DIR = site;
   server = await ServerProcess.start();
-  token = /token: (\S+)/.exec(readFileSync(server.kubeconfig, 'utf8'))![1]!;
+  token = tokenOfKubeconfig(server.kubeconfig)!;
 });
 
 after(async () => {

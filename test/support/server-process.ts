@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tokenOfKubeconfig } from '../../src/credentials/kubeconfig.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -80,8 +81,7 @@ export class ServerProcess {
   }
 
   get token(): string {
-    const m = /token: (\S+)/.exec(spawnSync('cat', [this.kubeconfig], { encoding: 'utf8' }).stdout);
-    return m ? m[1]! : '';
+    return tokenOfKubeconfig(this.kubeconfig) ?? '';
   }
 
   /** Runs kubectl against this server; `input` goes to stdin. */
