@@ -9,7 +9,7 @@ import { defaultDataDir, parseListen, DEFAULT_LISTEN } from './paths.js';
 
 export function serveCommand(): Command {
   return withLeaderElectionOptions(new Command('serve'))
-    .description('run the API server (Kubernetes REST on SQLite) in the foreground')
+    .description('run the API server (Kubernetes REST on SQLite, or etcd with --store) in the foreground')
     .option('--listen <host:port>', 'address to listen on (port 0 picks a free one)', DEFAULT_LISTEN)
     .option('--data <dir>', 'state directory (database, tokens, kubeconfig)', defaultDataDir())
     .option('--event-history <n>', 'changes kept for watch resume; older resourceVersions get 410 Expired', '100000')
