@@ -28,9 +28,13 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
-# Debian's etcd-server enables and starts a system etcd on :2379. virtnet starts its own members (tests, `--store
-# etcd:`), so the service this script just installed is switched off again; one that was there before is left alone.
-if printf '%s\n' "${missing[@]}" | grep -qx etcd-server && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-  echo "Disabling the etcd.service that etcd-server installed (virtnet runs its own etcd members)"
-  $sudo systemctl disable --now etcd.service >/dev/null 2>&1 || true
-fi
+# Debian's etcd-server and haproxy enable and start a system service (etcd on :2379, haproxy on its default
+# config). virtnet starts its own (tests, `--store etcd:`, the lab's API load balancer), so a service this script
+# just installed is switched off again; one that was there before is left alone.
+for pair in etcd-server:etcd.service haproxy:haproxy.service; do
+  pkg=${pair%%:*} unit=${pair#*:}
+  if printf '%s\n' "${missing[@]}" | grep -qx "$pkg" && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    echo "Disabling the $unit that $pkg installed (virtnet runs its own)"
+    $sudo systemctl disable --now "$unit" >/dev/null 2>&1 || true
+  fi
+done

@@ -1,7 +1,7 @@
 // The node agent's heartbeat, as the kubelet's: registers its Node, renews its Lease in
 // kube-node-lease, and posts the Ready condition. The node-lifecycle controller turns Ready to
 // Unknown when the Lease stops being renewed.
-import { R, isNotFound, isConflict, type ApiClient } from '../client/index.js';
+import { ApiError, R, isNotFound, isConflict, type ApiClient } from '../client/index.js';
 import type { KubeObject } from '../common/object.js';
 
 export interface HeartbeatOptions {
@@ -11,6 +11,8 @@ export interface HeartbeatOptions {
   labels?: Record<string, string>;
   addresses?: { type: string; address: string }[];
   onError?: (e: unknown) => void;
+  /** Registration attempts while the API is unreachable (default 30: about 2 minutes). */
+  registerAttempts?: number;
 }
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -18,6 +20,12 @@ export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 /** Kubernetes MicroTime: RFC 3339 with microseconds. */
 export function microTime(d = new Date()): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/** Errors worth retrying: no answer at all, or the server's own trouble (5xx, 429). */
+function transient(e: unknown): boolean {
+  if (e instanceof ApiError) return e.code >= 500 || e.code === 429;
+  return e instanceof Error;
 }
 
 export class NodeHeartbeat {
@@ -28,7 +36,18 @@ export class NodeHeartbeat {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.register();
+    // As the kubelet does, registration is retried while the API is out of reach (a load balancer still
+    // checking its servers, a server restarting); a refusal (401, 403, a bad object) ends the start.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.register();
+        break;
+      } catch (e) {
+        if (this.stopped || !transient(e) || attempt >= (this.opts.registerAttempts ?? 30)) throw e;
+        this.opts.onError?.(new Error(`Unable to register node ${this.node} with API server: ${(e as Error).message}; retrying`));
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(attempt, 5))));
+      }
+    }
     await this.beat();
     const loop = (): void => {
       if (this.stopped) return;

@@ -78,6 +78,12 @@ export interface ApiServerOptions {
   /** Audit log rotation: bytes per file and old files kept (`--audit-log-maxsize`, `--audit-log-maxbackup`). */
   auditLogMaxBytes?: number;
   auditLogMaxBackups?: number;
+  /** Extra names and addresses the serving certificate covers (`--tls-san`: e.g. a load balancer's address). */
+  tlsSans?: string[];
+  /** Where the admin kubeconfig is written (default DATA/kubeconfig; a second server on one store writes its own). */
+  kubeconfigPath?: string;
+  /** The audit log's directory (default DATA/audit; one per server when several share a data directory). */
+  auditDir?: string;
   /** Per-client request rate limiting; default: a token bucket of 200 rps, burst 400, system:masters exempt. */
   rateLimiter?: RateLimiter;
 }
@@ -128,7 +134,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   const consoleAssets = new ConsoleAssets(CONSOLE_DIR);
   const authz = await Authorization.start(store, service, index);
   const authorizer: Authorizer = authz.forRequests(unionAuthorizer(mastersAuthorizer, authz.node, authz.rbac));
-  const audit: AuditSink = openAuditLog(join(opts.dataDir, 'audit'), {
+  const audit: AuditSink = openAuditLog(opts.auditDir ?? join(opts.dataDir, 'audit'), {
     ...(opts.auditLogMaxBytes !== undefined ? { maxBytes: opts.auditLogMaxBytes } : {}),
     ...(opts.auditLogMaxBackups !== undefined ? { maxBackups: opts.auditLogMaxBackups } : {}),
   });
@@ -176,7 +182,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   await nsl.start();
 
   const sockets = new Set<Duplex>();
-  const certs = ensureServingCerts(join(opts.dataDir, 'pki'), [opts.host]);
+  const certs = ensureServingCerts(join(opts.dataDir, 'pki'), [opts.host, ...(opts.tlsSans ?? [])]);
   const makeServer = (tls: boolean): Server | HttpServer => {
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       const trace: RequestTrace = { received: new Date() };
@@ -295,7 +301,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `${opts.insecureHttp ? 'http' : 'https'}://${host}:${addr.port}`;
-  const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
+  const kubeconfigPath = opts.kubeconfigPath ?? join(opts.dataDir, 'kubeconfig');
   writeFileSync(kubeconfigPath, renderKubeconfig(url, 'admin', adminToken, certs.caCert), { mode: 0o600 });
 
   return {

@@ -3,13 +3,15 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startAgents } from '../lab/agents.js';
+import { startAgents, type AgentConnection } from '../lab/agents.js';
+import { restartDeadServers, startControlPlane } from '../lab/control-plane.js';
+import { writeState } from '../lab/lab-state.js';
 import { recordAgents, isAlive } from '../lab/agent-state.js';
 import {
   applyLab, defaultLabId, labFiles, labStatus, LabError, planLab, readState, teardownLab,
 } from '../lab/index.js';
 import type { LabPlan, LabState, LabStatus } from '../lab/index.js';
-import { defaultDataDir } from './paths.js';
+import { defaultDataDir, DEFAULT_LISTEN, parseListen } from './paths.js';
 import { ensureLabUsers, ensureNodeKubeconfigs, type LabUser } from './users.js';
 
 function count(v: string): number {
@@ -30,6 +32,7 @@ function upSummary(plan: LabPlan, state: LabState, ms: number): string {
     `  internet host    ${plan.internet.address} (netns ${plan.internet.netns}), routed`,
     `  flat network     ${plan.flatNetwork.cidr}, DHCP ${plan.flatNetwork.rangeStart}–${plan.flatNetwork.rangeEnd}` +
       ` (dnsmasq pid ${dnsmasq?.pid ?? '?'}, leases ${files.leases})`,
+    ...controlPlaneSummary(state),
     '  nodes:',
     ...plan.nodes.map((n) =>
       `    ${n.name.padEnd(w)}  ${n.address.padEnd(11)}  ${n.labels['node.kubernetes.io/instance-type'] ?? ''}` +
@@ -38,6 +41,16 @@ function upSummary(plan: LabPlan, state: LabState, ms: number): string {
     '  remove with:     virtnet lab down',
     '',
   ].join('\n');
+}
+
+function controlPlaneSummary(state: LabState): string[] {
+  const cp = state.controlPlane;
+  if (!cp) return [];
+  return [
+    `  etcd             ${cp.etcd.length} members: ${cp.etcd.map((m) => m.clientUrl).join(', ')}`,
+    ...cp.servers.map((s) => `  API server ${s.index}     ${s.url}  (pid ${s.pid}, kubeconfig ${s.kubeconfig}, log ${s.log})`),
+    `  load balancer    ${cp.serverUrl}  (haproxy in ${cp.lb.netns}): the agents' only way to the API`,
+  ];
 }
 
 function statusText(s: LabStatus): string {
@@ -58,11 +71,22 @@ function statusText(s: LabStatus): string {
   return lines.join('\n');
 }
 
-/** Builds the lab from its plan and, with `agents`, starts one node agent per node (needs the API socket). */
-export async function bringUpLab(plan: LabPlan, agents: boolean): Promise<LabState> {
+/** Scale-out mode: the lab runs its own etcd, API servers and load balancer; agents reach the API by URL. */
+export interface ScaleOut {
+  apiServers: number;
+  etcdMembers: number;
+  listen: string;
+  serveFlags?: string[];
+}
+
+/**
+ * Builds the lab from its plan and, with `agents`, starts one node agent per node (needs the API socket,
+ * unless `scaleOut` makes the lab start its own control plane, whose load balancer the agents then use).
+ */
+export async function bringUpLab(plan: LabPlan, agents: boolean, scaleOut?: ScaleOut): Promise<LabState> {
   const dataDir = plan.dataDir;
   // Agents need the API: refuse before building anything rather than leave a lab without them.
-  if (agents && !existsSync(join(dataDir, 'api.sock'))) {
+  if (agents && !scaleOut && !existsSync(join(dataDir, 'api.sock'))) {
     throw new LabError('not-found', `no API server socket at ${join(dataDir, 'api.sock')}: start virtnet first (virtnet up), or pass --no-agents`);
   }
   let state: LabState;
@@ -74,13 +98,31 @@ export async function bringUpLab(plan: LabPlan, agents: boolean): Promise<LabSta
     }
     throw e;
   }
+  const bin = fileURLToPath(new URL('../../../bin/virtnet.js', import.meta.url));
+  let conn: AgentConnection = { mode: 'socket' };
+  if (scaleOut) {
+    let cp = state.controlPlane;
+    if (cp) {
+      // lab up run again brings back API servers that died; etcd and the balancer must still run.
+      if ((await restartDeadServers(cp, (l) => console.error(`lab: ${l}`))).length > 0) writeState({ ...(readState(dataDir) ?? state), controlPlane: cp });
+    } else {
+      const { host, port } = parseListen(scaleOut.listen);
+      cp = await startControlPlane(plan, {
+        apiServers: scaleOut.apiServers, etcdMembers: scaleOut.etcdMembers, listenHost: host, listenPort: port,
+        virtnetBin: bin, nodePath: process.execPath, ...(scaleOut.serveFlags ? { serveFlags: scaleOut.serveFlags } : {}),
+        log: (l) => console.error(`lab: ${l}`),
+      });
+      state = { ...(readState(dataDir) ?? state), controlPlane: cp };
+      writeState(state);
+    }
+    conn = { mode: 'host', server: cp.serverUrl, ca: cp.caFile };
+  }
   if (agents) {
-    const bin = fileURLToPath(new URL('../../../bin/virtnet.js', import.meta.url));
     // Agents already running (lab up run again) are left alone: one per node namespace.
     const running = new Set((state.agents ?? []).filter((a) => isAlive(a.pid)).map((a) => a.node));
     // Each agent authenticates as its node (the same token again when the kubeconfig exists).
     ensureNodeKubeconfigs(dataDir, plan.nodes.map((n) => n.name));
-    const started = startAgents({ ...plan, nodes: plan.nodes.filter((n) => !running.has(n.name)) }, bin);
+    const started = startAgents({ ...plan, nodes: plan.nodes.filter((n) => !running.has(n.name)) }, bin, conn);
     recordAgents(dataDir, started);
   }
   return state;
@@ -101,6 +143,19 @@ export function usersSummary(users: readonly LabUser[]): string[] {
   ];
 }
 
+/** `--store`, `--api-servers`, `--etcd-members`, `--listen` → scale-out mode or not, refusing what cannot be. */
+export function scaleOutFromFlags(o: { store: string; apiServers: number; etcdMembers: number; listen: string }): ScaleOut | undefined {
+  if (o.store !== 'sqlite' && o.store !== 'etcd') throw new InvalidArgumentError(`--store: want sqlite or etcd, got ${JSON.stringify(o.store)}`);
+  if (o.store === 'sqlite') {
+    if (o.apiServers !== 1) throw new InvalidArgumentError('--api-servers above 1 needs --store etcd: several API servers share one etcd (SQLite has one writer)');
+    return undefined;
+  }
+  if (o.apiServers < 1) throw new InvalidArgumentError('--api-servers must be at least 1');
+  if (o.etcdMembers < 1 || o.etcdMembers % 2 === 0) throw new InvalidArgumentError(`--etcd-members must be odd (a majority must survive a loss), got ${o.etcdMembers}`);
+  parseListen(o.listen);
+  return { apiServers: o.apiServers, etcdMembers: o.etcdMembers, listen: o.listen };
+}
+
 function upCmd(): Command {
   return new Command('up')
     .description('create the lab network: fabric, router, control-plane and internet hosts, nodes, flat network with DHCP')
@@ -112,14 +167,19 @@ function upCmd(): Command {
     .option('--no-agents', 'build the network only, without node agents')
     // 0 by default: `virtnet up` makes user1 (the workshop's); a bare lab leaves the projects to its user.
     .option('--users <n>', 'lab users user1..userN with their projects and kubeconfigs (DATA/users/); needs the API server', count, 0)
-    .action(async (o: { nodes: number; baremetal: number; data: string; id?: string; dryRun?: boolean; agents: boolean; users: number }) => {
+    .option('--store <kind>', 'sqlite: use the API server already running on DATA (virtnet up/serve); etcd: the lab runs its own etcd cluster, API servers and load balancer, and its agents reach the API over the machine network only', 'sqlite')
+    .option('--api-servers <n>', 'with --store etcd: API servers on the one etcd (controllers leader-elected among them)', count, 1)
+    .option('--etcd-members <n>', 'with --store etcd: etcd cluster size', count, 3)
+    .option('--listen <host:port>', 'with --store etcd: the first API server\'s address; the others take the next ports (port 0: free ports)', DEFAULT_LISTEN)
+    .action(async (o: { nodes: number; baremetal: number; data: string; id?: string; dryRun?: boolean; agents: boolean; users: number; store: string; apiServers: number; etcdMembers: number; listen: string }) => {
+      const scaleOut = scaleOutFromFlags(o);
       const plan = labPlanFor(o.data, o.nodes, o.baremetal, o.id);
       if (o.dryRun) {
         console.log(JSON.stringify(plan, null, 2));
         return;
       }
       const t0 = Date.now();
-      const state = await bringUpLab(plan, o.agents);
+      const state = await bringUpLab(plan, o.agents, scaleOut);
       const serverUp = existsSync(join(plan.dataDir, 'api.sock'));
       const users = serverUp ? await ensureLabUsers(plan.dataDir, o.users) : [];
       console.log([upSummary(plan, state, Date.now() - t0), ...usersSummary(users)].join('\n'));

@@ -9,7 +9,7 @@ import { TokenStore } from '../credentials/token-store.js';
 import { PRIMARY_UDN_NAMESPACE_LABEL } from '../apis/k8s.ovn.org/v1/user-defined-network.js';
 import { ApiClient, R, isConflict, optionsFromKubeconfig, type ResourceRef } from '../client/index.js';
 import { ref } from '../client/resources.js';
-import { nodeKubeconfigPath } from '../lab/agents.js';
+import { nodeKubeconfigPath, nodeTokenPath } from '../lab/agents.js';
 
 /**
  * Node agents are `system:node:<node>` in `system:nodes`, which the Node authorizer (src/api/authz) confines
@@ -65,10 +65,17 @@ export function userKubeconfigPath(dataDir: string, user: string): string {
   return join(dataDir, 'users', `${user}.kubeconfig`);
 }
 
-/** One kubeconfig per node, DATA/nodes/<node>.kubeconfig, for its agent. */
+/**
+ * One kubeconfig per node, DATA/nodes/<node>.kubeconfig, for its agent, and the same token alone in
+ * DATA/nodes/<node>.token (what `virtnet agent --token-file` reads on a host of its own).
+ */
 export function ensureNodeKubeconfigs(dataDir: string, nodes: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const node of nodes) out.set(node, writeTokenKubeconfig(dataDir, nodeUserName(node), nodeGroups(), nodeKubeconfigPath(dataDir, node)));
+  for (const node of nodes) {
+    const kubeconfig = writeTokenKubeconfig(dataDir, nodeUserName(node), nodeGroups(), nodeKubeconfigPath(dataDir, node));
+    writePrivate(nodeTokenPath(dataDir, node), `${tokenOfKubeconfig(kubeconfig) ?? ''}\n`);
+    out.set(node, kubeconfig);
+  }
   return out;
 }
 

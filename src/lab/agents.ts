@@ -1,6 +1,7 @@
 // One node agent per lab node, started inside the node's network namespace, so the lab's teardown, which
 // stops every process in its namespaces, stops them too. Agents reach the API through the server's unix
-// socket in the data directory, each with its node's own identity (DATA/nodes/<node>.kubeconfig, written
+// socket in the data directory (or, in scale-out mode, by URL through the lab's load balancer, over the
+// machine network only, as on hosts of their own), each with its node's own identity (DATA/nodes/<node>.kubeconfig, written
 // by the CLI before the agents start: system:node:<node> in system:nodes). `nsenter --net` rather than
 // `ip netns exec`: the latter also gives the process a private (slave) mount namespace, and the namespaces
 // an agent then creates for VMs (`ip netns add` bind-mounts them under /run/netns) would be invisible to
@@ -25,22 +26,34 @@ export function nodeKubeconfigPath(dataDir: string, node: string): string {
   return join(dataDir, 'nodes', `${node}.kubeconfig`);
 }
 
+/** The file holding a node's bearer token, for an agent that reaches the API by URL (scale-out mode). */
+export function nodeTokenPath(dataDir: string, node: string): string {
+  return join(dataDir, 'nodes', `${node}.token`);
+}
+
+/** How agents reach the API: the unix socket with the node's kubeconfig, or by URL over the machine network. */
+export type AgentConnection = { mode: 'socket' } | { mode: 'host'; server: string; ca: string };
+
 /** The agent's command line for one node (pure; `virtnetBin` is bin/virtnet.js). */
-export function agentArgv(plan: LabPlan, node: LabPlan['nodes'][number], virtnetBin: string, nodePath = process.execPath): string[] {
+export function agentArgv(plan: LabPlan, node: LabPlan['nodes'][number], virtnetBin: string, nodePath = process.execPath,
+  conn: AgentConnection = { mode: 'socket' }): string[] {
+  const api = conn.mode === 'socket'
+    ? ['--kubeconfig', nodeKubeconfigPath(plan.dataDir, node.name)]
+    : ['--server', conn.server, '--ca', conn.ca, '--token-file', nodeTokenPath(plan.dataDir, node.name)];
   return [
     `--net=/run/netns/${node.netns}`, '--', nodePath, virtnetBin, 'agent',
-    '--node', node.name, '--netns', node.netns, '--data', plan.dataDir, '--kubeconfig', nodeKubeconfigPath(plan.dataDir, node.name),
+    '--node', node.name, '--netns', node.netns, '--data', plan.dataDir, ...api,
     '--labels', JSON.stringify(node.labels), '--address', node.address, '--api-address', plan.controlPlane.address,
     '--vm-prefix', plan.prefix,
   ];
 }
 
-export function startAgents(plan: LabPlan, virtnetBin: string): StartedAgent[] {
+export function startAgents(plan: LabPlan, virtnetBin: string, conn: AgentConnection = { mode: 'socket' }): StartedAgent[] {
   const out: StartedAgent[] = [];
   for (const node of plan.nodes) {
     const log = agentLogFile(plan, node.name);
     const fd = openSync(log, 'a');
-    const child = spawn('nsenter', agentArgv(plan, node, virtnetBin), { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn('nsenter', agentArgv(plan, node, virtnetBin, process.execPath, conn), { detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     child.unref();
     out.push({ node: node.name, pid: child.pid ?? -1, log });

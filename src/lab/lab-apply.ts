@@ -82,7 +82,11 @@ export async function applyLab(plan: LabPlan, opts: ApplyOptions = {}): Promise<
   // nor loses track of the first.
   const state: LabState = {
     ...initialState(plan, new Date()),
-    ...(existing ? { createdAt: existing.createdAt, ...(existing.agents ? { agents: existing.agents } : {}) } : {}),
+    ...(existing ? {
+      createdAt: existing.createdAt,
+      ...(existing.agents ? { agents: existing.agents } : {}),
+      ...(existing.controlPlane ? { controlPlane: existing.controlPlane } : {}),
+    } : {}),
   };
   writeState(state);
 

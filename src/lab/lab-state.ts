@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { LabError } from './lab-error.js';
 import type { LabNode, LabPlan } from './lab-plan.js';
+import type { ControlPlaneRecord } from './control-plane.js';
 
 export const STATE_FILE = 'lab.json';
 
@@ -30,6 +31,8 @@ export interface LabState {
   nodes: LabNode[];
   /** Node agents started inside the node namespaces (teardown stops every process in them anyway). */
   agents?: { node: string; pid: number; log: string }[];
+  /** Scale-out mode (`lab up --store etcd`): the etcd members, API servers and load balancer the lab started. */
+  controlPlane?: ControlPlaneRecord;
 }
 
 export function statePath(dataDir: string): string {

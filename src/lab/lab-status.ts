@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { run } from './exec.js';
 import { planLab } from './lab-plan.js';
 import type { NodeRole } from './lab-plan.js';
-import { readState } from './lab-state.js';
+import { readState, type LabState } from './lab-state.js';
 import { ipv4Addresses, links, namespacesWithPrefix, processArgv } from './netns-query.js';
 
 export interface Reachability {
@@ -34,6 +34,19 @@ export interface LabStatus {
   extraNamespaces: string[];
   processes: { name: string; pid?: number; alive: boolean }[];
   nodes: NodeStatus[];
+}
+
+/** Scale-out mode's etcd members, API servers and haproxy, as recorded (a pid counts while it lives). */
+function controlPlaneProcesses(state: LabState): { name: string; pid?: number; alive: boolean }[] {
+  const cp = state.controlPlane;
+  if (!cp) return [];
+  const one = (name: string, pid: number): { name: string; pid?: number; alive: boolean } =>
+    (processArgv(pid) !== undefined ? { name, pid, alive: true } : { name, alive: false });
+  return [
+    ...cp.etcd.map((m) => one(`etcd ${m.name} (${m.clientUrl})`, m.pid)),
+    ...cp.servers.map((s) => one(`API server ${s.index} (${s.url})`, s.pid)),
+    one(`haproxy (${cp.serverUrl})`, cp.lb.pid),
+  ];
 }
 
 /** `ping -c1 -W1` from inside a namespace. */
@@ -94,7 +107,7 @@ export async function labStatus(dataDir: string, opts: { probe?: boolean } = {})
     processes: state.processes.map((p) => {
       const pid = livePid(p.pidFile);
       return pid === undefined ? { name: p.name, alive: false } : { name: p.name, pid, alive: true };
-    }),
+    }).concat(controlPlaneProcesses(state)),
     nodes,
   };
 }

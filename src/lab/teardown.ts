@@ -1,8 +1,8 @@
 // Undoes a lab: stops its processes, deletes its namespaces (their links go with them), removes its files.
 // Works from the state file, and from the name prefix alone when the state is gone (crash leftovers).
 // It only ever touches names that start with `vn-<id>-`.
-import { readFileSync, rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { LabError } from './lab-error.js';
 import { run } from './exec.js';
 import { labFiles, labPrefix, validateLabId } from './lab-plan.js';
@@ -61,6 +61,10 @@ export async function teardownAll(prefix: string): Promise<TeardownReport> {
     }
     // A daemon whose namespace is already gone still names the lab's files in its argv.
     for (const pid of pidsWithArgMarker(`/${prefix}`, 'dnsmasq')) pids.add(pid);
+    // Scale-out mode's host processes: etcd members (data under DATA/<prefix>etcd) and API servers (pid file
+    // DATA/<prefix>api-N.pid); an API server of a lab started without --store names no such file.
+    for (const pid of pidsWithArgMarker(`/${prefix}etcd`, 'etcd')) pids.add(pid);
+    for (const pid of pidsWithArgMarker(`/${prefix}api-`, 'node')) pids.add(pid);
     pids.delete(process.pid);
     if (namespaces.length === 0 && pids.size === 0) break;
     await stopProcesses([...pids]);
@@ -98,13 +102,14 @@ export async function teardownLab(dataDir: string, opts: { id?: string } = {}): 
   validateLabId(id);
 
   const prefix = labPrefix(id);
-  const early = state ? recordedPids(state) : [];
+  // API servers go first, while etcd still answers: they hand back the controllers' lease on the way out.
+  const early = [...(state ? recordedPids(state) : []), ...pidsWithArgMarker(`/${prefix}api-`, 'node')];
   if (early.length > 0) await stopProcesses(early);
   const report = await teardownAll(prefix);
   report.stopped = [...new Set([...early, ...report.stopped])];
 
   // Only files that carry the lab's prefix (and its state file) are ever removed.
-  const recorded = (state?.files ?? []).filter((f) => basename(f).startsWith(prefix));
+  const recorded = [...(state?.files ?? []), ...(state?.controlPlane?.files ?? [])].filter((f) => basename(f).startsWith(prefix));
   const files = new Set([...Object.values(labFiles(id, dataDir)), ...recorded]);
   files.add(`${statePath(dataDir)}.tmp`);
   files.add(statePath(dataDir));
@@ -115,6 +120,11 @@ export async function teardownLab(dataDir: string, opts: { id?: string } = {}): 
     } catch {
       // not there
     }
+  }
+  for (const d of new Set([join(dataDir, `${prefix}etcd`), ...(state?.controlPlane?.dirs ?? [])])) {
+    if (!basename(d).startsWith(prefix) || !existsSync(d)) continue;
+    rmSync(d, { recursive: true, force: true });
+    report.files.push(d);
   }
   return report;
 }
