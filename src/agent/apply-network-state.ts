@@ -1,5 +1,6 @@
-// One node's apply (architecture §6): retrieve → parse/merge/validate → checkpoint (the revert plan) →
-// apply → verify (desired keys only, with retries) → probes → commit, or roll back to the checkpoint.
+// One node's apply (architecture §6): retrieve → parse/merge/validate → checkpoint (the revert plan, also
+// persisted when asked, so that a killed agent's successor can restore it) → apply → verify (desired keys
+// only, with retries) → probes → commit, or roll back to the checkpoint.
 // The state before comes from a `FreshStateSource` when it has one known to be current, else from a read;
 // the first verification uses the dumps the executor took in the same process as the last steps, which
 // is started before planning so that its start-up overlaps it.
@@ -12,6 +13,14 @@ import { existsSync } from 'node:fs';
 import { failingProbe, passingProbes, selectProbes } from './probes.js';
 import { detectCapabilities, type Capabilities, type CapabilityName } from './nmstate/capabilities.js';
 import type { PlanStep } from './nmstate/plan-step.js';
+import { DEFAULT_CHECKPOINT_TIMEOUT_S, checkpointPath, claimCheckpoint, discard, newCheckpoint, writeCheckpoint, type CheckpointPolicy } from './checkpoint.js';
+
+/** Where the revert state of an apply is kept while it runs (checkpoint.ts's format), and whose it is. */
+export interface PersistedCheckpoint {
+  dir: string;
+  node?: string;
+  policy?: CheckpointPolicy;
+}
 
 export interface ApplyOptions {
   netns: string;
@@ -28,6 +37,13 @@ export interface ApplyOptions {
    * before, and so as the checkpoint, when it is known to be current; told when the apply changes things.
    */
   states?: FreshStateSource;
+  /**
+   * Persist the checkpoint in this directory before the first change, removed once the apply is committed
+   * or rolled back: one left behind means the apply was interrupted (restore-checkpoint.ts).
+   */
+  checkpoint?: PersistedCheckpoint;
+  /** Test hook: wait this long between executing the plan and verifying it (a window to kill the agent in). */
+  pauseAfterExecuteMs?: number;
 }
 
 export interface ApplyOutcome {
@@ -117,13 +133,25 @@ async function apply(desiredInput: unknown, opts: ApplyOptions, early: EarlyBatc
   const reads = verificationReads(merged);
   const change = <T>(fn: () => Promise<T>): Promise<T> => (opts.states ? opts.states.changing(fn) : fn());
   return change(async () => {
-    say(`checkpoint taken; applying ${plan.steps.length} steps`);
+    let saved: { path: string; id: string } | undefined;
+    if (opts.checkpoint) {
+      try {
+        saved = persistCheckpoint(opts.checkpoint, opts.netns, revert);
+      } catch (e) {
+        return { ok: false, error: (e as Error).message, warnings, rolledBack: false };
+      }
+    }
+    say(`checkpoint taken${saved ? ` (${saved.path})` : ''}; applying ${plan.steps.length} steps`);
     let failure: string | undefined;
     try {
       const retries = opts.verifyRetries ?? 5;
       const dumps = retries > 0 ? trailingDumps(reads) : [];
       const res = await execute(plan.steps, opts.netns, { early, ...(dumps.length > 0 ? { trailingDumps: dumps } : {}) });
       if (plan.dns) await writeDns(opts.netns, plan.dns);
+      if (opts.pauseAfterExecuteMs) {
+        say(`pausing ${opts.pauseAfterExecuteMs} ms before verifying (VIRTNET_AGENT_APPLY_PAUSE_MS)`);
+        await new Promise((r) => setTimeout(r, opts.pauseAfterExecuteMs));
+      }
       let verifyError: string | undefined;
       for (let i = 0; i < retries; i++) {
         // The first look uses what the last batch dumped; a failed verification reads everything again.
@@ -141,15 +169,33 @@ async function apply(desiredInput: unknown, opts: ApplyOptions, early: EarlyBatc
     } catch (e) {
       failure = e instanceof StepError ? `${e.message}${e.stderr ? `: ${e.stderr}` : ''}` : (e as Error).message;
     }
-    if (failure === undefined) return { ok: true, warnings, rolledBack: false, normalized };
+    if (failure === undefined) {
+      if (saved) dropCheckpoint(saved);
+      return { ok: true, warnings, rolledBack: false, normalized };
+    }
 
     say(`apply failed (${failure}); rolling back to the checkpoint`);
-    const now = await readCurrentState(opts.netns);
     try {
-      await runPlan(revert, now, opts.netns);
+      await runPlan(revert, await readCurrentState(opts.netns), opts.netns);
     } catch (e) {
       failure += `; rollback failed too: ${(e as Error).message}`;
     }
+    // Rolled back (or tried to, and said so): the next apply starts from the state as it is now.
+    if (saved) dropCheckpoint(saved);
     return { ok: false, error: failure, warnings, rolledBack: true };
   });
+}
+
+function persistCheckpoint(c: PersistedCheckpoint, netns: string, revert: NetworkState): { path: string; id: string } {
+  const path = checkpointPath(c.dir, netns);
+  // No watcher acts on it: its successor restores it when the agent starts again, whenever that is.
+  const cp = newCheckpoint(netns, revert, DEFAULT_CHECKPOINT_TIMEOUT_S, new Date(), c.node, c.policy);
+  writeCheckpoint(path, cp);
+  return { path, id: cp.id };
+}
+
+/** Commit (or end after a rollback): the checkpoint this apply wrote, and only that one, goes. */
+function dropCheckpoint(saved: { path: string; id: string }): void {
+  const claimed = claimCheckpoint(saved.path, saved.id);
+  if (claimed) discard(claimed);
 }

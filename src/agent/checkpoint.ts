@@ -7,7 +7,7 @@
 // no checkpoint. A failed rollback puts the file back so it can be retried.
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { checkNetnsName } from './netns.js';
@@ -34,6 +34,14 @@ export interface Checkpoint {
   timeoutSeconds: number;
   /** The desired state that undoes the apply. */
   revert: NetworkState;
+  /** The node agent's apply it was taken for (none for `nmstate apply --no-commit`). */
+  policy?: CheckpointPolicy;
+}
+
+/** The NodeNetworkConfigurationPolicy, at which generation, whose apply a checkpoint guards. */
+export interface CheckpointPolicy {
+  name: string;
+  generation: number;
 }
 
 export class CheckpointError extends Error {
@@ -56,12 +64,13 @@ export function watcherLogPath(path: string): string {
 }
 
 export function newCheckpoint(netns: string, revert: NetworkState, timeoutSeconds: number, now: Date,
-  node?: string): Checkpoint {
+  node?: string, policy?: CheckpointPolicy): Checkpoint {
   return {
     version: 1,
     id: randomUUID(),
     netns,
     ...(node !== undefined ? { node } : {}),
+    ...(policy !== undefined ? { policy } : {}),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(),
     timeoutSeconds,
@@ -78,7 +87,8 @@ function parseCheckpoint(text: string, path: string): Checkpoint {
   }
   const c = v as Partial<Checkpoint>;
   if (c.version !== 1 || typeof c.id !== 'string' || typeof c.netns !== 'string' || typeof c.expiresAt !== 'string'
-    || typeof c.revert !== 'object' || c.revert === null) {
+    || typeof c.revert !== 'object' || c.revert === null
+    || (c.policy !== undefined && (typeof c.policy?.name !== 'string' || !Number.isSafeInteger(c.policy.generation)))) {
     throw new CheckpointError(`${path} is not a virtnet checkpoint`);
   }
   return c as Checkpoint;
@@ -158,6 +168,39 @@ export function claimedByLiveProcess(path: string): boolean {
     const pid = Number(f.slice(prefix.length).split('-')[0]);
     return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid);
   });
+}
+
+/**
+ * Puts back a checkpoint whose claimant died holding it (killed in the middle of a rollback, which is then
+ * not known to be done), so that it can be acted on again. Left alone when a checkpoint is active again.
+ * Returns whether one was put back.
+ */
+export function reclaimAbandoned(path: string): boolean {
+  if (existsSync(path)) return false;
+  const prefix = `${basename(path)}.claimed-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return false;
+  }
+  for (const f of names.filter((n) => n.startsWith(prefix)).sort()) {
+    const pid = Number(f.slice(prefix.length).split('-')[0]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    const claimed = join(dirname(path), f);
+    try {
+      // link, not rename: never replaces a checkpoint written meanwhile.
+      linkSync(claimed, path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code === 'ENOENT') continue;
+      throw e;
+    }
+    rmSync(claimed, { force: true });
+    return true;
+  }
+  return false;
 }
 
 function isAlive(pid: number): boolean {

@@ -1,13 +1,15 @@
 // The node agent: heartbeat always; the NMState handler role (NodeNetworkState reporter and policy
 // handler) while the NMState operator is installed (a ClusterServiceVersion of its package has Succeeded)
-// and an NMState instance exists whose nodeSelector matches this node.
+// and an NMState instance exists whose nodeSelector matches this node. Before anything else it restores the
+// checkpoint of an apply its predecessor was killed in the middle of (restore-checkpoint.ts).
 import { R, Informer, type ApiClient } from '../client/index.js';
 import type { KubeObject } from '../common/object.js';
 import { NMSTATE_PACKAGE, PACKAGE_LABEL } from '../apis/operators.virtnet.io/names.js';
 import { packageInstalled } from '../controllers/operator-plan.js';
 import { NodeHeartbeat } from './heartbeat.js';
 import { NnsReporter } from './nns-reporter.js';
-import { PolicyHandler } from './policy-handler.js';
+import { PolicyHandler, enactmentName, recordEnactmentEvent } from './policy-handler.js';
+import { restoreInterruptedApply } from './restore-checkpoint.js';
 import { mapSelectorMatches } from '../common/label-selector.js';
 import { VmHandler, type VmHandlerOptions } from './vm/vm-handler.js';
 
@@ -22,6 +24,10 @@ export interface NodeAgentOptions {
   nnsPeriodMs?: number;
   retryBaseMs?: number;
   log?: (msg: string) => void;
+  /** Where policy applies persist their checkpoint (DATA/checkpoints); none when omitted. */
+  checkpointDir?: string;
+  /** Test hook (VIRTNET_AGENT_APPLY_PAUSE_MS): a pause between executing a plan and verifying it. */
+  applyPauseMs?: number;
   /** The VM role (virt-handler): runs the VMIs placed on this node. Off when omitted. */
   vm?: Omit<VmHandlerOptions, 'node' | 'log'>;
 }
@@ -65,7 +71,23 @@ export class NodeAgent {
   }
 
   async start(): Promise<void> {
+    const restored = this.opts.checkpointDir === undefined ? undefined
+      : await restoreInterruptedApply({ dir: this.opts.checkpointDir, node: this.opts.node, netns: this.opts.netns, log: this.log })
+        .catch((e: unknown) => {
+          this.log(`restoring a leftover checkpoint: ${(e as Error).message}`);
+          return undefined;
+        });
     await this.heartbeat.start();
+    if (restored?.policy) {
+      const nnce = enactmentName(this.opts.node, restored.policy.name);
+      await recordEnactmentEvent(this.client, this.opts.node, nnce, {
+        type: 'Warning',
+        reason: restored.error === undefined ? 'CheckpointRestored' : 'CheckpointRestoreFailed',
+        message: restored.error === undefined
+          ? `${restored.message}: the node agent stopped in the middle of it; the node is back to its state before it, and the policy is applied again`
+          : restored.message,
+      }).catch((e: unknown) => this.log(`event for ${nnce}: ${(e as Error).message}`));
+    }
     this.nodeInformer.start();
     this.nmstates.start();
     this.csvs.start();
@@ -107,6 +129,8 @@ export class NodeAgent {
         netns: this.opts.netns,
         ...(this.opts.apiAddress ? { apiAddress: this.opts.apiAddress } : {}),
         ...(this.opts.retryBaseMs !== undefined ? { retryBaseMs: this.opts.retryBaseMs } : {}),
+        ...(this.opts.checkpointDir !== undefined ? { checkpointDir: this.opts.checkpointDir } : {}),
+        ...(this.opts.applyPauseMs !== undefined ? { applyPauseMs: this.opts.applyPauseMs } : {}),
         onApplied: () => nns.kick(),
         states: nns.states,
         log: this.log,

@@ -1,6 +1,8 @@
 // The node's NMState handler: for every NodeNetworkConfigurationPolicy that matches this node, keeps an
 // enactment `<node>.<policy>` and applies the policy's desired state under the policy's maxUnavailable
-// budget (kubernetes-nmstate controllers/handler/nodenetworkconfigurationpolicy_controller.go).
+// budget (kubernetes-nmstate controllers/handler/nodenetworkconfigurationpolicy_controller.go). An apply
+// that did not finish (the agent killed, an API error) leaves its enactment Progressing: the next reconcile
+// resumes it in the slot it holds (interrupted-apply.ts), as upstream's handler does.
 import { R, Informer, WorkQueue, isConflict, isNotFound, type ApiClient } from '../client/index.js';
 import type { KubeObject } from '../common/object.js';
 import { mapSelectorMatches } from '../common/label-selector.js';
@@ -9,6 +11,7 @@ import { applyNetworkState } from './apply-network-state.js';
 import { evaluateCaptures, resolveTemplate, renderEnactmentDesiredState, parseNetworkState, type NetworkState } from './nmstate/index.js';
 import { readCurrentState } from './nmstate/current-state.js';
 import type { FreshStateSource } from './nmstate/fresh-state.js';
+import { slotHeldFor, slotPlan } from './interrupted-apply.js';
 
 export interface PolicyHandlerOptions {
   netns: string;
@@ -21,6 +24,10 @@ export interface PolicyHandlerOptions {
   log?: (msg: string) => void;
   /** The node's state as the NNS reporter keeps it (read after the last netlink change). */
   states?: FreshStateSource;
+  /** Where applies persist their checkpoint (DATA/checkpoints); none when omitted. */
+  checkpointDir?: string;
+  /** Test hook VIRTNET_AGENT_APPLY_PAUSE_MS: a pause between executing a plan and verifying it. */
+  applyPauseMs?: number;
 }
 
 interface PolicySpec {
@@ -39,6 +46,26 @@ export function enactmentName(node: string, policy: string): string {
 
 function conditionTrue(o: KubeObject | undefined, type: string): boolean {
   return ((o?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).some((c) => c.type === type && c.status === 'True');
+}
+
+/**
+ * An event on an enactment (`kubectl describe nnce` shows it). Cluster-scoped objects' events live in
+ * `default`, as upstream records them.
+ */
+export async function recordEnactmentEvent(client: ApiClient, node: string, nnceName: string,
+  e: { type: 'Normal' | 'Warning'; reason: string; message: string }): Promise<void> {
+  const nnce = await client.get(R.nnce, undefined, nnceName).catch((err: unknown) => {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  });
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  await client.create(R.event, 'default', {
+    metadata: { generateName: `${nnceName}.` },
+    involvedObject: { apiVersion: 'nmstate.io/v1beta1', kind: 'NodeNetworkConfigurationEnactment', name: nnceName, uid: nnce?.metadata.uid ?? '' },
+    reason: e.reason, message: e.message, type: e.type,
+    source: { component: 'nmstate-handler', host: node }, firstTimestamp: now, lastTimestamp: now, count: 1,
+    reportingComponent: 'nmstate-handler', reportingInstance: node,
+  }, 'virtnet-nmstate-handler');
 }
 
 export class PolicyHandler {
@@ -89,6 +116,7 @@ export class PolicyHandler {
     const node = await this.client.get(R.node, undefined, this.node);
     const spec = (policy?.spec ?? {}) as PolicySpec;
     if (!policy || policy.metadata.deletionTimestamp || !mapSelectorMatches(spec.nodeSelector, node.metadata.labels)) {
+      if (policy) await this.giveBackHeldSlot(policyName, nnceName);
       try {
         await this.client.delete(R.nnce, undefined, nnceName);
       } catch (e) {
@@ -112,12 +140,19 @@ export class PolicyHandler {
       await this.setEnactment(nnceName, policy, 'unknown');
       nnce = await this.client.get(R.nnce, undefined, nnceName);
     }
-    const st = (nnce.status ?? {}) as { policyGeneration?: number };
+    const st = (nnce.status ?? {}) as { policyGeneration?: number; conditions?: Condition[] };
     const finished = conditionTrue(nnce, 'Available') || conditionTrue(nnce, 'Aborted') || (conditionTrue(nnce, 'Failing') && !conditionTrue(nnce, 'Progressing'));
     if (st.policyGeneration === gen && finished) return;
 
-    // Take a slot of the policy's maxUnavailable budget, or wait (Pending), or give up (Aborted).
-    const slot = await this.takeSlot(policyName, gen);
+    // Take a slot of the policy's maxUnavailable budget, or wait (Pending), or give up (Aborted); an
+    // interrupted apply's slot is reused, or given back when the policy has changed since.
+    const slots = slotPlan(slotHeldFor(st), gen);
+    if (slots.kind === 'release-then-take') {
+      await this.releaseSlot(policyName, slots.generation);
+      this.log(`${nnceName}: gave back the maxUnavailable slot of generation ${slots.generation}, held by an interrupted apply`);
+    }
+    if (slots.kind === 'reuse') this.log(`${nnceName}: resuming an interrupted apply of generation ${gen} in the maxUnavailable slot it holds`);
+    const slot = slots.kind === 'reuse' ? 'taken' : await this.takeSlot(policyName, gen);
     if (slot === 'full') {
       const failing = await this.failingEnactments(policyName, gen);
       const max = await this.maxUnavailable(policyName);
@@ -130,11 +165,13 @@ export class PolicyHandler {
     }
 
     await this.setEnactment(nnceName, policy, { state: 'Progressing' });
-    const outcome = await this.applyPolicy(spec, nnceName);
+    const outcome = await this.applyPolicy(spec, nnceName, policyName, gen);
     if (outcome.ok) {
       this.attempts.delete(nnceName);
-      await this.setEnactment(nnceName, policy, { state: 'Success' });
+      // The slot goes back while the enactment still says Progressing (upstream's order): an agent killed
+      // in between applies again (a no-op) rather than hold the slot for good next to an Available enactment.
       await this.releaseSlot(policyName, gen);
+      await this.setEnactment(nnceName, policy, { state: 'Success' });
       this.opts.onApplied?.();
       return;
     }
@@ -153,7 +190,7 @@ export class PolicyHandler {
     return { requeueAfter: Math.min(30_000, (this.opts.retryBaseMs ?? 1000) * 2 ** (attempt - 1)) };
   }
 
-  private async applyPolicy(spec: PolicySpec, nnceName: string): Promise<{ ok: boolean; error?: string }> {
+  private async applyPolicy(spec: PolicySpec, nnceName: string, policyName: string, gen: number): Promise<{ ok: boolean; error?: string }> {
     let desired: unknown = spec.desiredState ?? {};
     let captured: Record<string, NetworkState> = {};
     try {
@@ -172,27 +209,37 @@ export class PolicyHandler {
       netns: this.opts.netns,
       ...(this.opts.apiAddress ? { apiAddress: this.opts.apiAddress } : {}),
       ...(this.opts.states ? { states: this.opts.states } : {}),
+      ...(this.opts.checkpointDir ? { checkpoint: { dir: this.opts.checkpointDir, node: this.node, policy: { name: policyName, generation: gen } } } : {}),
+      ...(this.opts.applyPauseMs ? { pauseAfterExecuteMs: this.opts.applyPauseMs } : {}),
       onProgress: (m) => this.log(`${nnceName}: ${m}`),
     });
     for (const w of out.warnings) await this.warn(nnceName, w);
     return out.ok ? { ok: true } : { ok: false, error: out.error ?? 'apply failed' };
   }
 
-  /**
-   * nmstate's silent normalisations (e.g. `ipv4.enabled: false` dropping address and dhcp) as Warning
-   * events on the enactment: `kubectl describe nnce` shows them. Cluster-scoped objects' events live in
-   * `default`, as upstream records them.
-   */
+  /** nmstate's silent normalisations (e.g. `ipv4.enabled: false` dropping address and dhcp) as Warning events. */
   private async warn(nnceName: string, message: string): Promise<void> {
-    const nnce = await this.client.get(R.nnce, undefined, nnceName);
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    await this.client.create(R.event, 'default', {
-      metadata: { generateName: `${nnceName}.` },
-      involvedObject: { apiVersion: 'nmstate.io/v1beta1', kind: 'NodeNetworkConfigurationEnactment', name: nnceName, uid: nnce.metadata.uid ?? '' },
-      reason: 'NormalizedDesiredState', message, type: 'Warning',
-      source: { component: 'nmstate-handler', host: this.node }, firstTimestamp: now, lastTimestamp: now, count: 1,
-      reportingComponent: 'nmstate-handler', reportingInstance: this.node,
-    }, 'virtnet-nmstate-handler').catch((e: unknown) => this.log(`event for ${nnceName}: ${(e as Error).message}`));
+    await recordEnactmentEvent(this.client, this.node, nnceName, { type: 'Warning', reason: 'NormalizedDesiredState', message })
+      .catch((e: unknown) => this.log(`event for ${nnceName}: ${(e as Error).message}`));
+  }
+
+  /** The slot an interrupted apply of a policy that no longer applies here still holds goes back. */
+  private async giveBackHeldSlot(policyName: string, nnceName: string): Promise<void> {
+    let nnce: KubeObject;
+    try {
+      nnce = await this.client.get(R.nnce, undefined, nnceName);
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw e;
+    }
+    const held = slotHeldFor(nnce.status as { conditions?: Condition[]; policyGeneration?: number } | undefined);
+    if (held === undefined) return;
+    try {
+      await this.releaseSlot(policyName, held);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    this.log(`${nnceName}: gave back the maxUnavailable slot of generation ${held}, held by an interrupted apply`);
   }
 
   private async enactmentsOf(policyName: string): Promise<KubeObject[]> {

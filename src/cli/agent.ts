@@ -102,8 +102,11 @@ export function agentCommand(): Command {
             plumbing: new KernelPlumbing({ node: o.node, nodeNetns: o.netns, prefix: o.vmPrefix, runDir: join(vmRoot, 'run') }),
           },
         } : {}),
+        checkpointDir: join(o.data, 'checkpoints'),
         // Upstream backs off from 1 s; tests shorten it through the environment the lab passes on.
         ...(process.env.VIRTNET_AGENT_RETRY_BASE_MS ? { retryBaseMs: Number(process.env.VIRTNET_AGENT_RETRY_BASE_MS) } : {}),
+        // Test only: a window between executing a plan and verifying it, to kill the agent mid-apply in.
+        ...(process.env.VIRTNET_AGENT_APPLY_PAUSE_MS ? { applyPauseMs: Number(process.env.VIRTNET_AGENT_APPLY_PAUSE_MS) } : {}),
       });
       try {
         await agent.start();
