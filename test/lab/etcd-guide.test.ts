@@ -1,5 +1,7 @@
-// The guide's steps 2–7 with the real kubectl against `virtnet serve --store etcd:…` (a real 3-member etcd
-// cluster on loopback) and a lab with netns VMs: NMState installed from the catalog, the typo'd label
+// The guide's steps 2–7 with the real kubectl against the lab in scale-out mode (`virtnet lab up --store etcd
+// --api-servers 2`: a real 3-member etcd cluster on loopback, two API servers on it, haproxy on the
+// control-plane address, and node agents that reach the API through it over the machine network only), with
+// netns VMs: NMState installed from the catalog, the typo'd label
 // (NoMatchingNode), the fixed one (br0 with STP off on both bare-metal nodes), flatnetwork with fedora01/02
 // leased by the fabric's dnsmasq and pinging each other, a primary UDN VM at .3+ reaching the internet host.
 // Every object the steps made is read back from etcd itself with etcdctl.
@@ -8,13 +10,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ServerProcess, until, repoRoot } from '../support/server-process.js';
-import { EtcdCluster, findEtcd } from '../support/etcd-cluster.js';
+import { until, repoRoot } from '../support/server-process.js';
+import { findEtcd } from '../support/etcd-cluster.js';
+import { ScaleOutLab } from '../support/scaleout-lab.js';
 import { GUIDE_NNCP_YAML, guideFlatNadYaml } from '../support/guide-fixtures.js';
 import { guideUdnVmYaml, primaryUdnSetupYaml } from '../support/udn-fixtures.js';
-import { NOTHING, leftovers, scratchDataDir, testLabId } from './lab-support.js';
+import { NOTHING, testLabId } from './lab-support.js';
 import { seedExamples } from '../../src/cli/examples.js';
-import { ApiClient, R } from '../../src/client/index.js';
+import { R, type ApiClient } from '../../src/client/index.js';
 import type { KubeObject } from '../../src/common/object.js';
 
 const etcd = findEtcd();
@@ -48,39 +51,43 @@ if ('skip' in etcd) {
   });
 } else {
   describe("the guide's steps 2–7 with kubectl on the etcd store (netns VMs)", () => {
-    let cluster: EtcdCluster | undefined;
-    let s: ServerProcess | undefined;
+    let lab: ScaleOutLab | undefined;
     let c: ApiClient | undefined;
-    let labUp = false;
     const api = (): ApiClient => c!;
-    const srv = (): ServerProcess => s!;
+    const srv = (): ScaleOutLab => lab!;
     const etcdKeys = (prefix: string): string[] => {
-      const r = spawnSync('etcdctl', ['--endpoints', cluster!.endpoints.join(','), 'get', '--prefix', prefix, '--keys-only'],
+      const r = spawnSync('etcdctl', ['--endpoints', lab!.etcdEndpoints.join(','), 'get', '--prefix', prefix, '--keys-only'],
         { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } });
       assert.equal(r.status, 0, r.stderr);
       return r.stdout.split('\n').filter(Boolean);
     };
 
     before(async () => {
-      // One run id for the etcd members, the server's data directory and the lab: the leftover check sees all.
-      cluster = await EtcdCluster.start(3, `vn-${id}`);
-      s = await ServerProcess.start(scratchDataDir(id), ['--store', `etcd:${cluster.endpoints.join(',')}`]);
-      c = ApiClient.fromKubeconfig(s.kubeconfig, 'virtnet-test');
-      const up = virtnet(['lab', 'up', '--data', s.dataDir, '--id', id], { VIRTNET_VM_RUNTIME: 'netns', VIRTNET_AGENT_RETRY_BASE_MS: '200' });
-      labUp = true;
-      assert.equal(up.code, 0, up.out);
+      lab = await ScaleOutLab.start({ id, env: { VIRTNET_VM_RUNTIME: 'netns', VIRTNET_AGENT_RETRY_BASE_MS: '200' } });
+      c = lab.client(1);
       // What `virtnet up` seeds: the workshop's project with fedora01 and fedora02, stopped.
-      await seedExamples(s.kubeconfig);
+      await seedExamples(lab.kubeconfig);
       await until(async () => (await api().list(R.node)).items.filter((n) => cond(n, 'Ready')?.status === 'True' && (n.spec as { podCIDR?: string } | undefined)?.podCIDR).length === 5,
         'five Ready nodes with pod CIDRs', 30_000);
     });
     after(async () => {
-      const down = s && labUp ? virtnet(['lab', 'down', '--data', s.dataDir, '--id', id]) : { code: 0, out: '' };
-      c?.close();
-      await s?.stop();
-      await cluster?.stop();
-      assert.equal(down.code, 0, down.out);
-      assert.deepEqual(leftovers(id), NOTHING, 'no namespace, process (agents, server, etcd members) or link of this run is left');
+      const left = await lab?.stop();
+      if (left) assert.deepEqual(left, NOTHING, 'no namespace, process (agents, servers, etcd members, haproxy) or link of this run is left');
+    });
+
+    it('the agents reach the API only through the load balancer on the control-plane address, and both servers serve', () => {
+      const st = srv().state();
+      for (const a of st.agents ?? []) {
+        const argv = readFileSync(`/proc/${a.pid}/cmdline`, 'utf8').split('\0');
+        assert.equal(argv[argv.indexOf('--server') + 1], 'https://10.89.1.10:6443', `${a.node}'s agent dials the balancer`);
+        assert.ok(!argv.includes('--kubeconfig'), `${a.node}'s agent has no unix-socket kubeconfig`);
+      }
+      // Every agent connection the balancer holds comes from a node's machine address.
+      const ss = spawnSync('ip', ['netns', 'exec', `vn-${id}-control-plane`, 'ss', '-Htn', 'state', 'established', 'sport', '=', ':6443'], { encoding: 'utf8' });
+      const peers = ss.stdout.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/).pop()!.replace(/:\d+$/, ''));
+      assert.ok(peers.length >= 5, `connections through the balancer:\n${ss.stdout}`);
+      assert.ok(peers.every((p) => /^10\.89\.0\.\d+$/.test(p)), `peers: ${peers.join(', ')}`);
+      for (const server of [1, 2]) assert.match(srv().kubectlOk(['get', 'nodes'], { server }), /metal-1\s+Ready/);
     });
 
     it('step 2: the Subscription installs the NMState operator; the NMState instance brings every node\'s NNS', async () => {
