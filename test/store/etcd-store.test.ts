@@ -133,6 +133,34 @@ if ('skip' in etcd) {
     });
   });
 
+  describe('etcd store watch cache', () => {
+    it('serves 20 watches of one prefix from one etcd watcher: each sees every revision once, in order', async () => {
+      const store = await openEtcdStore({ endpoints: cluster!.endpoints, keyPrefix: `/${runId}/cache`, ...quiet });
+      try {
+        const prefix = '/registry/kubevirt.io/virtualmachineinstances/';
+        const start = await store.revision();
+        const seen: number[][] = Array.from({ length: 20 }, () => []);
+        const watches = await Promise.all(seen.map((rvs) => store.watch(prefix, start, { onEvent: (ev) => void rvs.push(ev.rv), onError: () => undefined })));
+        const written: number[] = [];
+        for (let i = 0; i < 50; i++) {
+          written.push((await store.create(`${prefix}ns/vm${i}`, { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: `vm${i}`, namespace: 'ns' } })).rv);
+        }
+        await until(() => seen.every((rvs) => rvs.length >= 50) || undefined, 'every watcher to see 50 events');
+        for (const rvs of seen) assert.deepEqual(rvs, written);
+        assert.deepEqual(store.watchStats(), { shared: 1, watchers: 20, dedicated: 0 });
+        // One joining late from the middle replays the rest from the cache, still on the one etcd watcher.
+        const late: number[] = [];
+        watches.push(await store.watch(prefix, written[24]!, { onEvent: (ev) => void late.push(ev.rv), onError: () => undefined }));
+        assert.deepEqual(late, written.slice(25));
+        assert.equal(store.watchStats().shared, 1);
+        for (const w of watches) w.stop();
+        assert.deepEqual(store.watchStats(), { shared: 0, watchers: 0, dedicated: 0 });
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   describe('virtnet serve --store etcd', () => {
     let srv: ServerProcess | undefined;
     after(async () => {

@@ -11,6 +11,7 @@ import { StoreError } from './store.js';
 import type { ListResult, Store, StoredObject, Watch, WatchHandlers } from './store.js';
 import { decodeObject, encodeObject, prefixEnd, withResourceVersion } from './etcd-codec.js';
 import { WatchMux } from './etcd-watch-mux.js';
+import { WatchCache, type WatchCacheStats } from './watch-cache.js';
 
 export interface EtcdStoreOptions {
   /** Client URLs of the members, e.g. http://127.0.0.1:2379. */
@@ -23,10 +24,14 @@ export interface EtcdStoreOptions {
   compactIntervalMs?: number;
   /** Where an exception thrown by a watch handler goes (default console.error). */
   onHandlerError?: (err: unknown) => void;
+  /** Events the shared watch of each prefix keeps for watches that start behind it (default 5000). */
+  watchCacheCapacity?: number;
 }
 
 export interface EtcdStore extends Store {
   readonly endpoints: string[];
+  /** The watch cache: shared etcd watchers, their watchers, and watches that needed one of their own. */
+  watchStats(): WatchCacheStats;
   /** Compacts etcd at revision() - retainEvents now; resolves to the new oldestRetained(). */
   compact(): Promise<number>;
 }
@@ -49,6 +54,7 @@ class EtcdStoreImpl implements EtcdStore {
   private readonly prefix: string;
   private readonly retain: number;
   private readonly mux: WatchMux;
+  private readonly cache: WatchCache;
   private readonly timer: NodeJS.Timeout | undefined;
   /** A lower bound of etcd's compacted revision; oldestRetained() searches up from it. */
   private knownCompacted = 0;
@@ -64,6 +70,10 @@ class EtcdStoreImpl implements EtcdStore {
     // another, and a member failing 3 times in a row is skipped for 5 s.
     this.client = new Etcd3({ hosts: opts.endpoints });
     this.mux = new WatchMux(this.client.watchClient, opts.onHandlerError ?? ((e) => console.error('watch handler failed:', e)));
+    this.cache = new WatchCache((p, rv, h) => this.watchUpstream(p, rv, h), {
+      ...(opts.watchCacheCapacity !== undefined ? { capacity: opts.watchCacheCapacity } : {}),
+      ...(opts.onHandlerError ? { onHandlerError: opts.onHandlerError } : {}),
+    });
     const every = opts.compactIntervalMs ?? 5 * 60_000;
     if (every > 0) {
       this.timer = setInterval(() => void this.compact().catch(() => undefined), every);
@@ -194,7 +204,17 @@ class EtcdStoreImpl implements EtcdStore {
     });
   }
 
-  async watch(prefix: string, fromRv: number, handlers: WatchHandlers): Promise<Watch> {
+  /** Every watch of a prefix shares one etcd watcher (watch-cache.ts). */
+  watch(prefix: string, fromRv: number, handlers: WatchHandlers): Promise<Watch> {
+    return this.cache.watch(prefix, fromRv, handlers);
+  }
+
+  /** What the watch cache shares and what it could not. */
+  watchStats(): WatchCacheStats {
+    return this.cache.stats();
+  }
+
+  private watchUpstream(prefix: string, fromRv: number, handlers: WatchHandlers): Promise<Watch> {
     return this.call(prefix, async () => {
       // etcd's first revision (1) is the empty store, so resuming "from 0" means from 1.
       const from = Math.max(fromRv, 1);
@@ -259,6 +279,7 @@ class EtcdStoreImpl implements EtcdStore {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.cache.close();
     this.mux.close();
     this.client.close();
   }
