@@ -179,6 +179,23 @@ spec:
       assert.equal(ping.code, 0, ping.out);
     });
 
+    it('across hosts: fedora-udn live-migrates to another node and keeps its MAC, its UDN address and its route out', async () => {
+      const before = await api().get(R.vmi, UDN_NS, 'fedora-udn');
+      const source = (before.status as { nodeName?: string }).nodeName;
+      const [{ mac, ipAddress } = {}] = ifaces(before);
+      const mig = virtnet(['vm', 'migrate', 'fedora-udn', '-n', UDN_NS, '--data', srv().dataDir]);
+      assert.equal(mig.code, 0, mig.out);
+      const after = await api().get(R.vmi, UDN_NS, 'fedora-udn');
+      const target = (after.status as { nodeName?: string }).nodeName;
+      assert.ok(target && target !== source, `moved from ${source} to ${target}`);
+      assert.equal(ifaces(after)[0]?.mac, mac);
+      assert.equal(ifaces(after)[0]?.ipAddress, ipAddress);
+      const exec = virtnet(['vm', 'exec', 'fedora-udn', '-n', UDN_NS, '--data', srv().dataDir, '--', 'ip', '-o', 'addr', 'show']);
+      assert.match(exec.stdout, new RegExp(` ${ipAddress!.replace(/\./g, '\\.')}/24 `));
+      const ping = virtnet(['vm', 'exec', 'fedora-udn', '-n', UDN_NS, '--data', srv().dataDir, '--', 'ping', '-c', '2', '-W', '2', '198.18.0.10']);
+      assert.equal(ping.code, 0, ping.out);
+    });
+
     it('every object of the scenario is in etcd, none in a SQLite store', () => {
       const expect: [string, RegExp][] = [
         ['/registry/nmstate.io/', /\/nodenetworkconfigurationpolicies\/create-br0-static$/],
