@@ -96,3 +96,9 @@ bench-migration: build
 .PHONY: bench-console
 bench-console: build
 	$(NODE) dist/bench/console/console-bench.js
+
+# Issue 8 at scale: 100 lab nodes x 10 netns VMs on one UDN, lab in etcd mode (2 API servers): time until all VMs
+# have IPs, API probe p99 during the ramp, memory per node and per VM, against 10 x 10 in the same run (root).
+.PHONY: bench-scale
+bench-scale: build
+	$(NODE) dist/bench/scale/scale-bench.js
