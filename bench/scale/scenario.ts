@@ -65,6 +65,8 @@ export interface ScenarioResult {
   /** Agent log lines: VM starts (`running (`) and VMIs stopped during the ramp (each one a restart). */
   vmStarts: number;
   vmStops: number;
+  /** VMIs in a final phase when the ramp ended: stopped by their agent, not yet deleted and made again. */
+  vmisEnded: number;
 }
 
 type Vmi = KubeObject & { status?: { phase?: string; nodeName?: string; interfaces?: { ipAddress?: string }[] } };
@@ -303,5 +305,6 @@ export async function runScenario(inp: ScenarioInput): Promise<ScenarioResult> {
     idleCores, idleMachineCores, addressed: addressed.length, uniqueIps: new Set(addrs).size, sampleChecked, sampleMismatches, probe: probeResult, idle, loaded,
     rampCpuS, rampMachineCpuS, memAvailDropKiB: memBefore.availableKiB - memAfter.availableKiB, slabGrowKiB: memAfter.slabKiB - memBefore.slabKiB,
     labDownMs, leftoverNamespaces, vmStarts, vmStops,
+    vmisEnded: vmis.filter((v) => v.status?.phase === 'Succeeded' || v.status?.phase === 'Failed').length,
   };
 }
