@@ -11,6 +11,8 @@ export interface HeartbeatOptions {
   labels?: Record<string, string>;
   addresses?: { type: string; address: string }[];
   onError?: (e: unknown) => void;
+  /** The Node's status is written at least this often even when nothing changed (default 60 s; the kubelet's is 5 min). */
+  statusReportMs?: number;
   /** Registration attempts while the API is unreachable (default 30: about 2 minutes). */
   registerAttempts?: number;
 }
@@ -22,9 +24,9 @@ export function microTime(d = new Date()): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
-/** Errors worth retrying: no answer at all, or the server's own trouble (5xx, 429). */
+/** Errors worth retrying: no answer at all (the client's code 0), or the server's own trouble (5xx, 429). */
 function transient(e: unknown): boolean {
-  if (e instanceof ApiError) return e.code >= 500 || e.code === 429;
+  if (e instanceof ApiError) return e.code === 0 || e.code >= 500 || e.code === 429;
   return e instanceof Error;
 }
 
@@ -89,8 +91,15 @@ export class NodeHeartbeat {
     await this.client.patch(R.lease, NODE_LEASE_NAMESPACE, this.node, 'apply', lease, { fieldManager: 'virtnet-agent', force: true });
     const t = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
     const node = await this.client.get<KubeObject>(R.node, undefined, this.node);
-    const conds = ((node.status as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] } | undefined)?.conditions) ?? [];
+    const nodeStatus = (node.status ?? {}) as { conditions?: { type: string; status: string; lastHeartbeatTime?: string; lastTransitionTime?: string }[]; addresses?: unknown };
+    const conds = nodeStatus.conditions ?? [];
     const prev = conds.find((c) => c.type === 'Ready');
+    // As the kubelet: the Lease is the liveness signal; the Node's status is written only when it changes
+    // (Ready not True, e.g. after the controller marked it Unknown; other addresses) or when the last report
+    // is older than the report period. Every Node write goes to every watcher of Nodes — each agent is one.
+    const lastReport = prev?.lastHeartbeatTime ? Date.parse(prev.lastHeartbeatTime) : 0;
+    const addressesChanged = this.opts.addresses !== undefined && JSON.stringify(nodeStatus.addresses ?? []) !== JSON.stringify(this.opts.addresses);
+    if (prev?.status === 'True' && !addressesChanged && now.getTime() - lastReport < (this.opts.statusReportMs ?? 60_000)) return;
     const ready = {
       type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'virtnet agent is posting ready status',
       lastHeartbeatTime: t, lastTransitionTime: prev?.status === 'True' && prev.lastTransitionTime ? prev.lastTransitionTime : t,

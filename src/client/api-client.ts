@@ -102,10 +102,17 @@ export function resourcePath(ref: ResourceRef, namespace?: string, name?: string
 
 export class ApiClient {
   private readonly agent: Agent;
+  /**
+   * Watches hold their connection for as long as they run: in the request pool (32 sockets) the controllers'
+   * thirty-odd informers would leave their writes a single connection, so watches get a pool of their own.
+   */
+  private readonly watchAgent: Agent;
   private readonly streams = new Set<IncomingMessage>();
 
   constructor(readonly opts: ClientOptions) {
-    this.agent = new Agent({ ca: opts.ca, keepAlive: true, maxSockets: 32, ...(opts.socketPath ? { servername: 'localhost' } : {}) });
+    const tls = { ca: opts.ca, ...(opts.socketPath ? { servername: 'localhost' } : {}) };
+    this.agent = new Agent({ ...tls, keepAlive: true, maxSockets: 32 });
+    this.watchAgent = new Agent({ ...tls, keepAlive: false });
   }
 
   static fromKubeconfig(path: string, userAgent?: string): ApiClient {
@@ -116,9 +123,10 @@ export class ApiClient {
   close(): void {
     for (const s of this.streams) s.destroy();
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 
-  private open(method: string, path: string, body?: string, contentType = 'application/json'): Promise<IncomingMessage> {
+  private open(method: string, path: string, body?: string, contentType = 'application/json', agent = this.agent): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = {
         Authorization: `Bearer ${this.opts.token}`,
@@ -127,7 +135,7 @@ export class ApiClient {
       };
       if (body !== undefined) headers['Content-Type'] = contentType;
       const target = this.opts.socketPath ? `https://localhost${path}` : this.opts.server + path;
-      const req = httpsRequest(target, { method, headers, agent: this.agent, timeout: 30_000, ...(this.opts.socketPath ? { socketPath: this.opts.socketPath } : {}) }, resolve);
+      const req = httpsRequest(target, { method, headers, agent, timeout: 30_000, ...(this.opts.socketPath ? { socketPath: this.opts.socketPath } : {}) }, resolve);
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)));
       req.on('error', (e) => reject(new ApiError(0, 'ServiceUnavailable', `${method} ${path}: ${e.message}`)));
       req.end(body);
@@ -204,7 +212,7 @@ export class ApiClient {
     let stopped = false;
     const done = (async () => {
       try {
-        stream = await this.open('GET', `${resourcePath(ref, namespace)}?${q.toString()}`);
+        stream = await this.open('GET', `${resourcePath(ref, namespace)}?${q.toString()}`, undefined, undefined, this.watchAgent);
         if (stopped) {
           stream.destroy();
           return;
