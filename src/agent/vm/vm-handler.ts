@@ -67,6 +67,12 @@ export class VmHandler {
   private readonly queue: WorkQueue;
   private readonly launchSlots = new Semaphore(LAUNCH_SLOTS);
   private readonly reservedPodIps = new Set<string>();
+  /**
+   * VMIs (key → uid) this agent launched and reported Running, until its informer shows that: the watch
+   * may lag the write (with several API servers it comes from another one), and a VMI still seen as
+   * Scheduled must not be launched again over the running VM.
+   */
+  private readonly launched = new Map<string, string>();
   private podNetwork = '';
   private markerTimer: NodeJS.Timeout | undefined;
   private lastCapacity = '';
@@ -133,8 +139,10 @@ export class VmHandler {
     if (key === '@pod-network') return this.syncPodNetwork();
     if (key === '@gc') return this.collectGarbage();
     const vmi = this.vmis.get(key);
+    const st = (vmi?.status ?? {}) as VmiStatus;
+    const launchedUid = this.launched.get(key);
+    if (launchedUid !== undefined && (vmi?.metadata.uid !== launchedUid || st.phase !== 'Scheduled')) this.launched.delete(key);
     if (!vmi) return;
-    const st = (vmi.status ?? {}) as VmiStatus;
     if (st.nodeName !== this.opts.node) return;
     if (vmi.metadata.deletionTimestamp) return this.shutdown(vmi);
     switch (st.phase) {
@@ -144,6 +152,8 @@ export class VmHandler {
         const now = this.vmis.get(key);
         const nst = (now?.status ?? {}) as VmiStatus;
         if (!now || now.metadata.deletionTimestamp || nst.nodeName !== this.opts.node || nst.phase !== 'Scheduled') return;
+        // Launched already: the informer has not seen the Running status yet (its event requeues the key).
+        if (this.launched.get(key) === now.metadata.uid) return { requeueAfter: 500 };
         return this.launch(now);
       });
       // While it migrates, the VM is the migration's (the source's runtime may let it go at any moment).
@@ -294,6 +304,7 @@ export class VmHandler {
           ], kubeTime()),
         },
       });
+      this.launched.set(key, vmi.metadata.uid ?? '');
       this.opts.log(`vmi ${key}: running (${runtime.kind}, launcher ${launcher.netns})`);
       return { requeueAfter: 500 };
     } catch (e) {
