@@ -73,6 +73,8 @@ export class VmHandler {
    * Scheduled must not be launched again over the running VM.
    */
   private readonly launched = new Map<string, string>();
+  /** Looks at a running guest still without its address, per VMI key: the backoff of the next look. */
+  private readonly ipWaits = new Map<string, number>();
   private podNetwork = '';
   private markerTimer: NodeJS.Timeout | undefined;
   private lastCapacity = '';
@@ -142,7 +144,10 @@ export class VmHandler {
     const st = (vmi?.status ?? {}) as VmiStatus;
     const launchedUid = this.launched.get(key);
     if (launchedUid !== undefined && (vmi?.metadata.uid !== launchedUid || st.phase !== 'Scheduled')) this.launched.delete(key);
-    if (!vmi) return;
+    if (!vmi) {
+      this.ipWaits.delete(key);
+      return;
+    }
     if (st.nodeName !== this.opts.node) return;
     if (vmi.metadata.deletionTimestamp) return this.shutdown(vmi);
     switch (st.phase) {
@@ -418,8 +423,16 @@ export class VmHandler {
     if (!deepEqual(next, st.interfaces) || !deepEqual(nextConds.map((c) => [c.type, c.status]), (st.conditions ?? []).map((c) => [c.type, c.status]))) {
       await this.patchVmi(vmi, { status: { interfaces: next, conditions: nextConds } });
     }
-    const wantIp = next.some((i) => !i.ipAddress);
-    return { requeueAfter: wantIp ? 500 : (this.opts.pollMs ?? 5000) };
+    // A guest waiting for its address is looked at again soon, then less often: every look is a netlink dump
+    // under the host's one RTNL lock, which a hundred nodes' VMs share in the lab.
+    const key = `${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}`;
+    if (!next.some((i) => !i.ipAddress)) {
+      this.ipWaits.delete(key);
+      return { requeueAfter: this.opts.pollMs ?? 5000 };
+    }
+    const n = (this.ipWaits.get(key) ?? 0) + 1;
+    this.ipWaits.set(key, n);
+    return { requeueAfter: Math.min(this.opts.pollMs ?? 5000, 250 * 2 ** Math.min(n, 5)) };
   }
 
   /** Status interfaces: the domain's list, with the guest's names and addresses where the guest reports them. */
