@@ -103,7 +103,10 @@ export async function teardownLab(dataDir: string, opts: { id?: string } = {}): 
 
   const prefix = labPrefix(id);
   // API servers go first, while etcd still answers: they hand back the controllers' lease on the way out.
-  const early = [...(state ? recordedPids(state) : []), ...pidsWithArgMarker(`/${prefix}api-`, 'node')];
+  // Node agents go too, before the namespace sweep: at scale, an agent still starting VMs while hundreds of
+  // namespaces are looked into one by one keeps making more.
+  const agents = (state?.agents ?? []).map((a) => a.pid).filter((pid) => processArgv(pid)?.some((arg) => arg.startsWith(prefix)) ?? false);
+  const early = [...(state ? recordedPids(state) : []), ...pidsWithArgMarker(`/${prefix}api-`, 'node'), ...agents];
   if (early.length > 0) await stopProcesses(early);
   const report = await teardownAll(prefix);
   report.stopped = [...new Set([...early, ...report.stopped])];
