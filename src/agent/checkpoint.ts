@@ -157,17 +157,21 @@ export function claimCheckpoint(path: string, id?: string): Claimed | undefined 
  * after changing its expiry, or after a failed rollback). Claims of dead processes do not count.
  */
 export function claimedByLiveProcess(path: string): boolean {
+  return claimsOf(path).some((c) => c.pid !== process.pid && isAlive(c.pid));
+}
+
+/** The claim files of the checkpoint at `path` (`<name>.claimed-<pid>-…`), oldest name first, with their pids. */
+function claimsOf(path: string): { file: string; pid: number }[] {
   const prefix = `${basename(path)}.claimed-`;
   let names: string[];
   try {
     names = readdirSync(dirname(path));
   } catch {
-    return false;
+    return [];
   }
-  return names.filter((f) => f.startsWith(prefix)).some((f) => {
-    const pid = Number(f.slice(prefix.length).split('-')[0]);
-    return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid);
-  });
+  return names.filter((f) => f.startsWith(prefix)).sort()
+    .map((f) => ({ file: join(dirname(path), f), pid: Number(f.slice(prefix.length).split('-')[0]) }))
+    .filter((c) => Number.isSafeInteger(c.pid) && c.pid > 0);
 }
 
 /**
@@ -177,17 +181,8 @@ export function claimedByLiveProcess(path: string): boolean {
  */
 export function reclaimAbandoned(path: string): boolean {
   if (existsSync(path)) return false;
-  const prefix = `${basename(path)}.claimed-`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(path));
-  } catch {
-    return false;
-  }
-  for (const f of names.filter((n) => n.startsWith(prefix)).sort()) {
-    const pid = Number(f.slice(prefix.length).split('-')[0]);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
-    const claimed = join(dirname(path), f);
+  for (const { file: claimed, pid } of claimsOf(path)) {
+    if (pid === process.pid || isAlive(pid)) continue;
     try {
       // link, not rename: never replaces a checkpoint written meanwhile.
       linkSync(claimed, path);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { until, repoRoot } from '../support/server-process.js';
 import { findEtcd } from '../support/etcd-cluster.js';
 import { ScaleOutLab } from '../support/scaleout-lab.js';
-import { GUIDE_NNCP_YAML, guideFlatNadYaml } from '../support/guide-fixtures.js';
+import { GUIDE_NNCP_YAML, NMSTATE_SUBSCRIPTION_YAML, guideFlatNadYaml } from '../support/guide-fixtures.js';
 import { guideUdnVmYaml, primaryUdnSetupYaml } from '../support/udn-fixtures.js';
 import { NOTHING, testLabId } from './lab-support.js';
 import { seedExamples } from '../../src/cli/examples.js';
@@ -93,17 +93,7 @@ if ('skip' in etcd) {
     it('step 2: the Subscription installs the NMState operator; the NMState instance brings every node\'s NNS', async () => {
       assert.match(srv().kubectlOk(['get', 'packagemanifests']), /kubernetes-nmstate-operator/);
       srv().kubectlOk(['create', 'namespace', 'openshift-nmstate']);
-      srv().kubectlOk(['apply', '-f', '-'], { input: `apiVersion: operators.virtnet.io/v1
-kind: Subscription
-metadata:
-  name: kubernetes-nmstate-operator
-  namespace: openshift-nmstate
-spec:
-  name: kubernetes-nmstate-operator
-  channel: stable
-  source: virtnet-operators
-  sourceNamespace: openshift-marketplace
-` });
+      srv().kubectlOk(['apply', '-f', '-'], { input: NMSTATE_SUBSCRIPTION_YAML });
       await until(() => /Succeeded/.test(srv().kubectlOk(['get', 'csv', '-n', 'openshift-nmstate'])), 'the operator\'s CSV to succeed', 20_000);
       srv().kubectlOk(['apply', '-f', '-'], { input: 'apiVersion: nmstate.io/v1\nkind: NMState\nmetadata:\n  name: nmstate\n' });
       await until(() => srv().kubectlOk(['get', 'nmstate', 'nmstate', '-o', 'jsonpath={.status.conditions[?(@.type=="Available")].message}']) === 'All components are available and ready',

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { until } from '../support/server-process.js';
 import { findEtcd } from '../support/etcd-cluster.js';
 import { ScaleOutLab } from '../support/scaleout-lab.js';
+import { NMSTATE_SUBSCRIPTION_YAML } from '../support/guide-fixtures.js';
 import { primaryUdnSetupYaml, udnVmYaml } from '../support/udn-fixtures.js';
 import { NOTHING, testLabId } from './lab-support.js';
 import { Informer, R, type ApiClient } from '../../src/client/index.js';
@@ -114,17 +115,7 @@ describe('scale-out faults (lab --store etcd --api-servers 2, netns VMs)', { ski
   it('kill -9 of the leader mid NNCP rollout: the other server leads, the rollout completes, no node applies twice', async () => {
     // NMState installed: every agent becomes a policy handler.
     L().kubectlOk(['create', 'namespace', 'openshift-nmstate']);
-    L().kubectlOk(['apply', '-f', '-'], { input: `apiVersion: operators.virtnet.io/v1
-kind: Subscription
-metadata:
-  name: kubernetes-nmstate-operator
-  namespace: openshift-nmstate
-spec:
-  name: kubernetes-nmstate-operator
-  channel: stable
-  source: virtnet-operators
-  sourceNamespace: openshift-marketplace
----
+    L().kubectlOk(['apply', '-f', '-'], { input: `${NMSTATE_SUBSCRIPTION_YAML}---
 apiVersion: nmstate.io/v1
 kind: NMState
 metadata:

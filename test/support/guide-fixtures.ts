@@ -36,3 +36,16 @@ metadata:
 spec:
   config: '{"cniVersion":"0.3.1","name":"flatnetwork","type":"bridge","bridge":"br-flat","ipam":{},"macspoofchk":true,"preserveDefaultVlan":false}'
 `;
+
+/** The guide's step 2: the NMState operator's Subscription (namespace openshift-nmstate must exist). */
+export const NMSTATE_SUBSCRIPTION_YAML = `apiVersion: operators.virtnet.io/v1
+kind: Subscription
+metadata:
+  name: kubernetes-nmstate-operator
+  namespace: openshift-nmstate
+spec:
+  name: kubernetes-nmstate-operator
+  channel: stable
+  source: virtnet-operators
+  sourceNamespace: openshift-marketplace
+`;
