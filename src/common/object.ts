@@ -74,6 +74,15 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** Freezes v and everything under it (an already frozen object is taken as frozen all the way down); returns v. */
+export function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const child of Object.values(v)) deepFreeze(child);
+  }
+  return v;
+}
+
 export function clone<T>(v: T): T {
   return structuredClone(v);
 }

@@ -9,6 +9,7 @@
 // waiting in the pipe in. A read from scratch has a window of the same kind (between its dump and the
 // apply's first command), only longer.
 
+import { deepFreeze } from '../../common/object.js';
 import type { CurrentState } from './current-state.js';
 import type { NetlinkMonitor } from './netlink-monitor.js';
 
@@ -29,14 +30,6 @@ export interface FreshStateSource {
 async function drain(): Promise<void> {
   await new Promise((r) => setImmediate(r));
   await new Promise((r) => setImmediate(r));
-}
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
 }
 
 export class CurrentStateCache implements FreshStateSource {

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { KubeObject } from '../../common/object.js';
+import { deepFreeze, type KubeObject } from '../../common/object.js';
 import { StoreError } from './store.js';
 import type { ListResult, Store, StoredObject, StoreEvent, StoreEventType, Watch, WatchHandlers } from './store.js';
 import { openDatabase, readRevision } from './sqlite-schema.js';
@@ -324,10 +324,3 @@ function makeEvent(type: StoreEventType, key: string, rv: number, json: string, 
   return Object.freeze(ev);
 }
 
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null) {
-    Object.freeze(v);
-    for (const child of Object.values(v)) deepFreeze(child);
-  }
-  return v;
-}

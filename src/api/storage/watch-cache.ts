@@ -8,6 +8,7 @@
 // covers (every event after it is in the buffer) replays from the buffer and then follows the shared stream;
 // an older one gets a watch of its own upstream (which may fail with Expired, exactly as without the cache).
 // The shared upstream stops when its last watcher leaves.
+import { deepFreeze } from '../../common/object.js';
 import { StoreError } from './store.js';
 import type { StoreEvent, Watch, WatchHandlers } from './store.js';
 
@@ -44,14 +45,6 @@ export interface WatchCacheStats {
   watchers: number;
   /** Watches that were too far behind the cache and got an upstream watch of their own, since the start. */
   dedicated: number;
-}
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const child of Object.values(v)) deepFreeze(child);
-  }
-  return v;
 }
 
 export class WatchCache {
