@@ -14,6 +14,7 @@ import { onCleanup } from '../nmstate/cleanup.js';
 import { sleep } from '../nmstate/util.js';
 import { ApiProbe, type ProbeResult } from './api-probe.js';
 import { census, machineCpuS, meminfo, type Census, type Group } from './proc-census.js';
+import { udnNetnsVm } from '../../test/support/udn-fixtures.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/virtnet.js', import.meta.url));
 const NS = 'scale';
@@ -90,23 +91,6 @@ const udnAddr = (v: Vmi): string | undefined => {
 const ready = (n: KubeObject): boolean =>
   ((n.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
-const vmObject = (name: string, node: string): Record<string, unknown> => ({
-  apiVersion: 'kubevirt.io/v1',
-  kind: 'VirtualMachine',
-  metadata: { name, namespace: NS },
-  spec: {
-    runStrategy: 'Always',
-    template: {
-      metadata: { annotations: { 'virtnet.io/runtime': 'netns' } },
-      spec: {
-        nodeSelector: { 'kubernetes.io/hostname': node },
-        domain: { devices: { interfaces: [{ name: 'primary-udn', binding: { name: 'l2bridge' } }] }, resources: { requests: { memory: '64Mi' } } },
-        networks: [{ name: 'primary-udn', pod: {} }],
-        terminationGracePeriodSeconds: 0,
-      },
-    },
-  },
-});
 
 async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>, everyMs = 500): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -233,7 +217,7 @@ export async function runScenario(inp: ScenarioInput): Promise<ScenarioResult> {
     const cl = clients[(Number(name.slice(3, 6)) + Number(name.slice(7))) % clients.length]!;
     for (let attempt = 0; ; attempt++) {
       try {
-        await cl.create(R.vm, NS, vmObject(name, node));
+        await cl.create(R.vm, NS, udnNetnsVm(NS, name, node));
         return;
       } catch (e) {
         if (attempt >= 5) {

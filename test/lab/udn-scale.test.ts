@@ -2,7 +2,7 @@
 // distinct addresses and every IPAMClaim matches the address the VM holds in its namespace (the lease), even
 // though the server (and so every controller) and one node agent are SIGKILLed mid-burst and brought back;
 // afterwards no claim is left without its VM.
-import { primaryUdnSetupYaml } from '../support/udn-fixtures.js';
+import { primaryUdnSetupYaml, udnNetnsVm } from '../support/udn-fixtures.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -26,22 +26,6 @@ function virtnet(args: string[]): { code: number; out: string } {
   return { code: r.status ?? -1, out: (r.stdout ?? '') + (r.stderr ?? '') };
 }
 
-const smallUdnVm = (name: string): Record<string, unknown> => ({
-  apiVersion: 'kubevirt.io/v1',
-  kind: 'VirtualMachine',
-  metadata: { name, namespace: NS },
-  spec: {
-    runStrategy: 'Always',
-    template: {
-      metadata: { annotations: { 'virtnet.io/runtime': 'netns' } },
-      spec: {
-        domain: { devices: { interfaces: [{ name: 'primary-udn', binding: { name: 'l2bridge' } }] }, resources: { requests: { memory: '64Mi' } } },
-        networks: [{ name: 'primary-udn', pod: {} }],
-        terminationGracePeriodSeconds: 0,
-      },
-    },
-  },
-});
 
 type Vmi = KubeObject & { status?: { phase?: string; nodeName?: string; interfaces?: { ipAddress?: string }[] } };
 type Claim = KubeObject & { status?: { ips?: string[] } };
@@ -121,7 +105,7 @@ describe('UDN at scale: 200 VMs at once, server and an agent killed mid-way (net
 
   it('200 distinct addresses, each claim equals the VMI status and the VM\'s own address, no leak', async () => {
     const t0 = performance.now();
-    await Promise.all(names.map((n) => c.create(R.vm, NS, smallUdnVm(n))));
+    await Promise.all(names.map((n) => c.create(R.vm, NS, udnNetnsVm(NS, n))));
     const createdMs = performance.now() - t0;
 
     // Kill mid-way: once a few dozen claims hold an address, the rest are still being allocated.

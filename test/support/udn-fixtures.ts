@@ -122,3 +122,24 @@ ${host ? `      nodeSelector:\n        kubernetes.io/hostname: ${host}\n` : ''} 
         name: cloudinitdisk
 ----
 `;
+
+/** A small netns VM on the namespace's primary UDN as an object (bulk creates), optionally pinned to a node. */
+export function udnNetnsVm(ns: string, name: string, node?: string): Record<string, unknown> {
+  return {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name, namespace: ns },
+    spec: {
+      runStrategy: 'Always',
+      template: {
+        metadata: { annotations: { 'virtnet.io/runtime': 'netns' } },
+        spec: {
+          ...(node !== undefined ? { nodeSelector: { 'kubernetes.io/hostname': node } } : {}),
+          domain: { devices: { interfaces: [{ name: 'primary-udn', binding: { name: 'l2bridge' } }] }, resources: { requests: { memory: '64Mi' } } },
+          networks: [{ name: 'primary-udn', pod: {} }],
+          terminationGracePeriodSeconds: 0,
+        },
+      },
+    },
+  };
+}
