@@ -18,7 +18,7 @@ import { dhcpDaemonPid, dhcpPaths } from '../../src/agent/udn/dhcp-control.js';
 import { ensureUdnNode, removeUdnNode, stopDhcpDaemon } from '../../src/agent/udn/index.js';
 import type { UdnNetwork, UdnReservation } from '../../src/agent/udn/index.js';
 import { formatIpv4, parseIpv4 } from '../../src/common/ipv4.js';
-import { cleanupAll, installCleanupHandlers, onCleanup } from '../nmstate/cleanup.js';
+import { installCleanupHandlers, onCleanup, runWithCleanup } from '../nmstate/cleanup.js';
 import { cmd, median } from '../nmstate/util.js';
 import { pct, table } from '../vm/stats.js';
 import type { LoadInput, LoadResult } from './dhcp-load.js';
@@ -150,12 +150,4 @@ async function main(): Promise<void> {
   console.log(`  memory: one daemon per node serves all its networks (${rssMiB(daemonPid).toFixed(1)} MiB with 4); dnsmasq is one per network (${rssMiB(dnsmasqPid).toFixed(1)} MiB each)`);
 }
 
-main().then(async () => {
-  const errors = await cleanupAll();
-  for (const e of errors) console.error(`cleanup: ${e}`);
-  process.exit(errors.length > 0 ? 1 : 0);
-}, async (e: unknown) => {
-  console.error(e);
-  await cleanupAll();
-  process.exit(1);
-});
+runWithCleanup(main);

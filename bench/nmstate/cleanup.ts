@@ -95,3 +95,16 @@ export function installCleanupHandlers(timeLimitMs: number): void {
   const limit = setTimeout(() => abort(`time limit of ${Math.round(timeLimitMs / 1000)} s reached`, 124), timeLimitMs);
   limit.unref();
 }
+
+/** Runs a benchmark's main, then every pending undo step whether it succeeded or threw; exits 1 on either failure. */
+export function runWithCleanup(main: () => Promise<void>): void {
+  main().then(async () => {
+    const errors = await cleanupAll();
+    for (const e of errors) console.error(`cleanup: ${e}`);
+    process.exit(errors.length > 0 ? 1 : 0);
+  }, async (e: unknown) => {
+    console.error(e);
+    await cleanupAll();
+    process.exit(1);
+  });
+}

@@ -11,7 +11,7 @@
 // Names: vn-sc<4 random>{b,m,t}-… for each scenario's lab; its data directory under the temp dir.
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { cleanupAll, installCleanupHandlers, isAborted } from '../nmstate/cleanup.js';
+import { installCleanupHandlers, isAborted, runWithCleanup } from '../nmstate/cleanup.js';
 import { reportLines } from './report.js';
 import { runScenario, UDN_SUBNET, type ScenarioResult } from './scenario.js';
 
@@ -66,12 +66,4 @@ async function main(): Promise<void> {
   for (const l of reportLines(results)) console.log(`  ${l}`);
 }
 
-main().then(async () => {
-  const errors = await cleanupAll();
-  for (const e of errors) console.error(`cleanup: ${e}`);
-  process.exit(errors.length > 0 ? 1 : 0);
-}, async (e: unknown) => {
-  console.error(e);
-  await cleanupAll();
-  process.exit(1);
-});
+runWithCleanup(main);

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { run } from '../../src/agent/netns.js';
 import { ensureUdnNode, removeUdnNode, stopDhcpDaemon, dhcpPaths } from '../../src/agent/udn/index.js';
 import type { UdnNetwork } from '../../src/agent/udn/index.js';
-import { cleanupAll, installCleanupHandlers, onCleanup } from '../nmstate/cleanup.js';
+import { installCleanupHandlers, onCleanup, runWithCleanup } from '../nmstate/cleanup.js';
 import { cmd, median } from '../nmstate/util.js';
 import { table } from '../vm/stats.js';
 
@@ -149,12 +149,4 @@ async function main(): Promise<void> {
   console.log(`  overlay / plain: ${(median(runs.get('overlay (VXLAN, learning)')!) / plain).toFixed(2)} (target >= 0.8)`);
 }
 
-main().then(async () => {
-  const errors = await cleanupAll();
-  for (const e of errors) console.error(`cleanup: ${e}`);
-  process.exit(errors.length > 0 ? 1 : 0);
-}, async (e: unknown) => {
-  console.error(e);
-  await cleanupAll();
-  process.exit(1);
-});
+runWithCleanup(main);
