@@ -104,7 +104,7 @@ export async function bringUpLab(plan: LabPlan, agents: boolean, scaleOut?: Scal
     let cp = state.controlPlane;
     if (cp) {
       // lab up run again brings back API servers that died; etcd and the balancer must still run.
-      if ((await restartDeadServers(cp, (l) => console.error(`lab: ${l}`))).length > 0) writeState({ ...(readState(dataDir) ?? state), controlPlane: cp });
+      await restartDeadServers(cp, (l) => console.error(`lab: ${l}`));
     } else {
       const { host, port } = parseListen(scaleOut.listen);
       cp = await startControlPlane(plan, {
@@ -112,9 +112,10 @@ export async function bringUpLab(plan: LabPlan, agents: boolean, scaleOut?: Scal
         virtnetBin: bin, nodePath: process.execPath, ...(scaleOut.serveFlags ? { serveFlags: scaleOut.serveFlags } : {}),
         log: (l) => console.error(`lab: ${l}`),
       });
-      state = { ...(readState(dataDir) ?? state), controlPlane: cp };
-      writeState(state);
     }
+    // The record with the pids and URLs of what runs now.
+    state = { ...(readState(dataDir) ?? state), controlPlane: cp };
+    writeState(state);
     conn = { mode: 'host', server: cp.serverUrl, ca: cp.caFile };
   }
   if (agents) {

@@ -72,7 +72,7 @@ export interface ControlPlanePlan {
   dirs: string[];
 }
 
-export function controlPlaneFiles(plan: Pick<LabPlan, 'prefix' | 'dataDir'>, i: number): { socket: string; pidFile: string; log: string; kubeconfig: string } {
+function controlPlaneFiles(plan: Pick<LabPlan, 'prefix' | 'dataDir'>, i: number): { socket: string; pidFile: string; log: string; kubeconfig: string } {
   const p = `${plan.prefix}api-${i}`;
   return {
     // The first server keeps the usual socket and kubeconfig, so the CLI (`virtnet vm`, lab users) works as ever.

@@ -114,17 +114,22 @@ export async function startControlPlane(lab: LabPlan, opts: ControlPlaneOptions)
   return record;
 }
 
+/** Starts one API server from its recorded argv; resolves once it listens, with its pid and URL filled in. */
+async function startServer(s: ControlPlaneRecord['servers'][number]): Promise<void> {
+  s.pid = startDetached(s.argv, s.log);
+  s.url = await waitFor(`API server ${s.index}`, s.log, s.pid, 60_000, async () => /listening on (\S+)/.exec(readFileSync(s.log, 'utf8'))?.[1]);
+}
+
 async function startParts(cp: ControlPlanePlan, record: ControlPlaneRecord, say: (line: string) => void): Promise<void> {
   for (const m of cp.etcd) record.etcd.push({ name: m.name, pid: startDetached(m.argv, m.log), clientUrl: m.clientUrl, log: m.log });
   await Promise.all(record.etcd.map((m) => waitFor(`etcd member ${m.name}`, m.log, m.pid, 30_000, () => etcdHealthy(m.clientUrl))));
   say(`etcd: ${record.etcd.length} members healthy (${record.etcd.map((m) => m.clientUrl).join(', ')})`);
 
   for (const s of cp.servers) {
-    const pid = startDetached(s.argv, s.log);
-    const rec = { index: s.index, pid, url: '', socket: s.socket, log: s.log, kubeconfig: s.kubeconfig, pidFile: s.pidFile, argv: s.argv };
+    const rec = { index: s.index, pid: -1, url: '', socket: s.socket, log: s.log, kubeconfig: s.kubeconfig, pidFile: s.pidFile, argv: s.argv };
     record.servers.push(rec);
-    rec.url = await waitFor(`API server ${s.index}`, s.log, pid, 60_000, async () => /listening on (\S+)/.exec(readFileSync(s.log, 'utf8'))?.[1]);
-    say(`API server ${s.index}: ${rec.url} (pid ${pid}, socket ${s.socket})`);
+    await startServer(rec);
+    say(`API server ${s.index}: ${rec.url} (pid ${rec.pid}, socket ${s.socket})`);
   }
 
   writeFileSync(cp.lb.configFile, cp.lb.config);
@@ -142,18 +147,15 @@ async function startParts(cp: ControlPlanePlan, record: ControlPlaneRecord, say:
 
 /**
  * Starts again the API servers of a recorded control plane that are no longer running (after a crash or a
- * kill -9), with their recorded command lines; etcd and haproxy must still run. Returns the indexes started.
+ * kill -9), with their recorded command lines (the record gets their new pids and URLs); etcd and haproxy must
+ * still run.
  */
-export async function restartDeadServers(record: ControlPlaneRecord, log?: (line: string) => void): Promise<number[]> {
+export async function restartDeadServers(record: ControlPlaneRecord, log?: (line: string) => void): Promise<void> {
   const dead = [...record.etcd.filter((m) => !isAlive(m.pid)).map((m) => `etcd member ${m.name}`), ...(isAlive(record.lb.pid) ? [] : ['haproxy'])];
   if (dead.length > 0) throw new LabError('conflict', `the lab's control plane lost ${dead.join(', ')}: virtnet lab down, then up again`);
-  const started: number[] = [];
   for (const s of record.servers) {
     if (isAlive(s.pid)) continue;
-    s.pid = startDetached(s.argv, s.log);
-    s.url = await waitFor(`API server ${s.index}`, s.log, s.pid, 60_000, async () => /listening on (\S+)/.exec(readFileSync(s.log, 'utf8'))?.[1]);
+    await startServer(s);
     log?.(`API server ${s.index} started again: ${s.url} (pid ${s.pid})`);
-    started.push(s.index);
   }
-  return started;
 }

@@ -3,12 +3,13 @@
 // the API over the machine network only), with kubectl and an API client against the first server, and the
 // processes and files of the control plane at hand for fault injection. stop() runs `lab down` and returns
 // what is left of the run (namespaces, processes, links), which the caller asserts is nothing.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findKubectl, repoRoot, type KubectlResult } from './server-process.js';
 import { leftovers, scratchDataDir, type Leftovers } from '../lab/lab-support.js';
 import { readState, type LabState } from '../../src/lab/index.js';
+import { isAlive } from '../../src/lab/agent-state.js';
 import { ApiClient } from '../../src/client/index.js';
 
 export interface ScaleOutLabOptions {
@@ -102,13 +103,8 @@ export class ScaleOutLab {
   async killServer(index: number): Promise<number> {
     const pid = this.state().controlPlane!.servers.find((s) => s.index === index)!.pid;
     process.kill(pid, 'SIGKILL');
-    while (alive(pid)) await new Promise((r) => setTimeout(r, 20));
+    while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
     return pid;
-  }
-
-  /** A process in a node's namespace, e.g. `ip netns exec` for a client that dials the balancer. */
-  spawnInNode(node: string, argv: string[]): ChildProcess {
-    return spawn('nsenter', [`--net=/run/netns/vn-${this.id}-${node}`, '--', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   async stop(): Promise<Leftovers> {
@@ -117,14 +113,5 @@ export class ScaleOutLab {
     if (down.code !== 0) console.error(`lab down: ${down.out}`);
     if (process.env.VIRTNET_KEEP_TEST_DATA !== '1') rmSync(this.dataDir, { recursive: true, force: true });
     return leftovers(this.id);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
