@@ -131,7 +131,10 @@ export class NodeAgent {
         ...(this.opts.retryBaseMs !== undefined ? { retryBaseMs: this.opts.retryBaseMs } : {}),
         ...(this.opts.checkpointDir !== undefined ? { checkpointDir: this.opts.checkpointDir } : {}),
         ...(this.opts.applyPauseMs !== undefined ? { applyPauseMs: this.opts.applyPauseMs } : {}),
-        onApplied: () => nns.kick(),
+        onApplied: () => {
+          nns.kick();
+          this.vms?.kickBridgeMarker();
+        },
         states: nns.states,
         log: this.log,
       });

@@ -182,10 +182,12 @@ export async function setReservations(nodeNetns: string, key: string, reservatio
   checkKey(key);
   checkPrefix(opts.prefix);
   const node = nodeLabel(nodeNetns, opts);
-  const cfg = (await dhcpConfigs(opts, node)).find((c) => c.key === key);
-  if (cfg === undefined) throw new VmNetworkError(`network ${key} is not set up on node ${node}`);
-  const subnet = parseCidr(cfg.subnet);
-  if (subnet === undefined) throw new VmNetworkError(`network ${key}: unreadable DHCP configuration`);
-  const checked = checkReservations(reservations, subnet, cfg.gateway);
-  await applyDhcpNetwork(dhcpPaths(opts.runDir, opts.prefix, node), nodeNetns, cfg.vni, { ...cfg, reservations: checked });
+  return perNode(nodeNetns, async () => {
+    const cfg = (await dhcpConfigs(opts, node)).find((c) => c.key === key);
+    if (cfg === undefined) throw new VmNetworkError(`network ${key} is not set up on node ${node}`);
+    const subnet = parseCidr(cfg.subnet);
+    if (subnet === undefined) throw new VmNetworkError(`network ${key}: unreadable DHCP configuration`);
+    const checked = checkReservations(reservations, subnet, cfg.gateway);
+    await applyDhcpNetwork(dhcpPaths(opts.runDir, opts.prefix, node), nodeNetns, cfg.vni, { ...cfg, reservations: checked });
+  });
 }

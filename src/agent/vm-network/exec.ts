@@ -2,10 +2,14 @@
 // `bridge -batch -`, `nft -f -` and `sysctl -w` inside a namespace. A launcher is ~15 ip commands; one
 // fork per namespace instead of one per command keeps VM start fast.
 
-import { CommandError, run } from '../netns.js';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CommandError, checkNetnsName, run } from '../netns.js';
 import { VmNetworkError } from './error.js';
 
 export const STEP_TIMEOUT_MS = 10_000;
+/** Where `ip netns add` mounts named namespaces. */
+export const NETNS_DIR = '/run/netns';
 
 // `ip -batch` splits on whitespace and treats quotes, `#` and backslashes specially.
 const BATCH_TOKEN = /^[^\s"'#\\]+$/;
@@ -61,6 +65,8 @@ export async function sysctlWrite(netns: string, settings: readonly string[]): P
 
 /** Whether a named network namespace exists (`ip netns add` makes /run/netns/NAME). */
 export async function netnsExists(netns: string): Promise<boolean> {
-  const r = await run('ip', ['netns', 'list'], { timeoutMs: STEP_TIMEOUT_MS });
-  return r.stdout.split('\n').some((l) => l.split(' ')[0] === netns);
+  checkNetnsName(netns);
+  // Not `ip netns list`: that asks the kernel for the id of every namespace on the host, under its one RTNL
+  // lock, a thousand netlink calls when the lab runs a thousand VMs.
+  return access(join(NETNS_DIR, netns)).then(() => true, () => false);
 }

@@ -1,9 +1,10 @@
 // VmPlumbing on the node's kernel: src/agent/vm-network (iproute2, nftables, dnsmasq).
-import { run } from '../netns.js';
+import { readdir } from 'node:fs/promises';
+import { NETNS_DIR } from '../vm-network/exec.js';
 import type { NicLaunch } from '../../runtime/runtime.js';
 import { join } from 'node:path';
 import type { VmPlumbing, LauncherNic as HandlerNic, LauncherResult, PodNetworkInput, UdnNetworkInput } from './vm-plumbing.js';
-import { ensureUdnNode } from '../udn/index.js';
+import { ensureUdnNode, setReservations } from '../udn/index.js';
 import {
   addLauncherNic, ensurePodNetwork, setupLauncher, teardownLauncher, readBridgeCapacity, podGateway,
   type LauncherNic, type LauncherNicResult,
@@ -18,8 +19,12 @@ export interface KernelPlumbingOptions {
   runDir: string;
 }
 
+/** How long a UDN brought up on the node is trusted without reading the kernel again. */
+const UDN_RECHECK_MS = 30_000;
+
 export class KernelPlumbing implements VmPlumbing {
   private slice: string | undefined;
+  private readonly udnUp = new Map<string, { shape: string; at: number; result: { bridge: string; mtu: number } }>();
 
   constructor(private readonly opts: KernelPlumbingOptions) {}
 
@@ -78,17 +83,37 @@ export class KernelPlumbing implements VmPlumbing {
   }
 
   async listLaunchers(): Promise<string[]> {
-    const out = await run('ip', ['netns', 'list']);
+    // The directory, as `ip netns list` reads it, without that command's netlink call per namespace.
+    const names = await readdir(NETNS_DIR).catch((): string[] => []);
     const head = `${this.opts.prefix}l-`;
-    return out.stdout.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(head)).map((n) => n.slice(head.length));
+    return names.filter((n) => n.startsWith(head)).map((n) => n.slice(head.length));
   }
 
+  /**
+   * A network brought up here recently with the same shape (everything but its reservations) only gets its
+   * reservations handed to the DHCP daemon: a full ensure reads and rewrites links, FDB, nft and sysctls,
+   * a dozen processes, and every VM launch on the network asks for it. After UDN_RECHECK_MS the next launch
+   * checks the kernel again in full.
+   */
   async ensureUdn(net: UdnNetworkInput): Promise<{ bridge: string; mtu: number }> {
+    const opts = { prefix: this.opts.prefix, runDir: join(this.opts.runDir, 'udn'), node: this.opts.node };
+    const shape = JSON.stringify({ ...net, reservations: [] });
+    const up = this.udnUp.get(net.key);
+    if (up !== undefined && up.shape === shape && Date.now() - up.at < UDN_RECHECK_MS) {
+      try {
+        await setReservations(this.opts.nodeNetns, net.key, net.reservations, opts);
+        return up.result;
+      } catch {
+        this.udnUp.delete(net.key);
+      }
+    }
     const r = await ensureUdnNode(this.opts.nodeNetns, {
       key: net.key, vni: net.vni, subnet: net.subnet, gateway: net.gateway, peers: net.peers, reservations: net.reservations,
       ...(net.mtu !== undefined ? { mtu: net.mtu } : {}),
-    }, { prefix: this.opts.prefix, runDir: join(this.opts.runDir, 'udn'), localIP: net.localIP, node: this.opts.node });
-    return { bridge: r.bridge, mtu: r.mtu };
+    }, { ...opts, localIP: net.localIP });
+    const result = { bridge: r.bridge, mtu: r.mtu };
+    this.udnUp.set(net.key, { shape, at: Date.now(), result });
+    return result;
   }
 
   bridgeCapacity(): Promise<Record<string, string>> {

@@ -33,6 +33,7 @@ export const CONSOLE_SOCKET_ANNOTATION = 'virtnet.io/console-socket';
  */
 const LAUNCH_SLOTS = 4;
 const QUEUE_WORKERS = 64;
+const MARKER_PERIOD_MS = 30_000;
 
 interface Condition { type: string; status: string; reason?: string; message?: string; lastProbeTime?: null; lastTransitionTime?: string }
 interface VmiStatusIface { name?: string; mac?: string; interfaceName?: string; ipAddress?: string; ipAddresses?: string[]; infoSource?: string; queueCount?: number; linkState?: string; podInterfaceName?: string }
@@ -61,9 +62,7 @@ function conds(list: Condition[] | undefined, want: Condition[], now: string): C
 export class VmHandler {
   private readonly vmis: Informer;
   private readonly nads: Informer;
-  private readonly dvs: Informer;
   private readonly nodes: Informer;
-  private readonly claims: Informer;
   private readonly queue: WorkQueue;
   private readonly launchSlots = new Semaphore(LAUNCH_SLOTS);
   private readonly reservedPodIps = new Set<string>();
@@ -73,10 +72,19 @@ export class VmHandler {
    * Scheduled must not be launched again over the running VM.
    */
   private readonly launched = new Map<string, string>();
+  /**
+   * Addresses of the IPAMClaims of this node's VMIs (`ns/claim` → address), read when a VMI launches here and
+   * reused for the DHCP reservations of the node's later launches. Not a watch of every claim: that would
+   * send each agent every VM's claim, events growing with VMs × nodes. A claim keeps its address for its
+   * life; a launch always reads its own claims afresh.
+   */
+  private readonly claimIps = new Map<string, string>();
   /** Looks at a running guest still without its address, per VMI key: the backoff of the next look. */
   private readonly ipWaits = new Map<string, number>();
   private podNetwork = '';
   private markerTimer: NodeJS.Timeout | undefined;
+  private marking = false;
+  private markAgain = false;
   private lastCapacity = '';
   private stopped = false;
   private readonly migrations: MigrationAgent;
@@ -84,15 +92,10 @@ export class VmHandler {
   constructor(private readonly client: ApiClient, private readonly opts: VmHandlerOptions) {
     this.vmis = new Informer(client, R.vmi, undefined, { labelSelector: `kubevirt.io/nodeName=${opts.node}` });
     this.nads = new Informer(client, R.nad);
-    this.dvs = new Informer(client, R.dataVolume);
     this.nodes = new Informer(client, R.node);
-    this.claims = new Informer(client, R.ipamClaim);
     this.queue = new WorkQueue((k) => this.reconcile(k), QUEUE_WORKERS, (k, e) => opts.log(`vmi ${k}: ${(e as Error).message}`));
     const self = (o: KubeObject): void => this.queue.add(`${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`);
     this.vmis.addHandlers({ onAdd: self, onUpdate: self, onDelete: self });
-    this.claims.addHandlers({
-      onAdd: (c) => this.kickClaimOwner(c), onUpdate: (c) => this.kickClaimOwner(c),
-    });
     this.migrations = new MigrationAgent(client, {
       node: opts.node, log: opts.log, runtimeFor: (k) => this.runtimeFor(k), stateRoot: (k) => this.opts.stateRoots[k as 'qemu' | 'netns'] ?? '',
       prepareLauncher: (vmi, launcherId, runtime) => this.prepareMigrationLauncher(vmi, launcherId, runtime),
@@ -102,32 +105,44 @@ export class VmHandler {
   }
 
   async start(): Promise<void> {
-    for (const i of [this.vmis, this.nads, this.dvs, this.nodes, this.claims]) i.start();
-    await Promise.all([this.vmis.synced, this.nads.synced, this.dvs.synced, this.nodes.synced, this.claims.synced]);
+    for (const i of [this.vmis, this.nads, this.nodes]) i.start();
+    await Promise.all([this.vmis.synced, this.nads.synced, this.nodes.synced]);
     await this.migrations.start();
     this.queue.add('@pod-network');
     this.queue.add('@gc');
-    const mark = (): void => {
+    this.kickBridgeMarker();
+  }
+
+  /**
+   * Reports the node's bridges now (a policy was applied), then every 30 s for bridges made by other means:
+   * each look is a netlink dump under the host's one RTNL lock, shared by all the lab's nodes.
+   */
+  kickBridgeMarker(): void {
+    if (this.stopped) return;
+    if (this.marking) {
+      this.markAgain = true;
+      return;
+    }
+    if (this.markerTimer) clearTimeout(this.markerTimer);
+    this.marking = true;
+    this.markBridges().catch((e: unknown) => this.opts.log(`bridge-marker: ${(e as Error).message}`)).finally(() => {
+      this.marking = false;
       if (this.stopped) return;
-      this.markBridges().catch((e: unknown) => this.opts.log(`bridge-marker: ${(e as Error).message}`)).finally(() => {
-        if (!this.stopped) this.markerTimer = setTimeout(mark, 5000);
-      });
-    };
-    mark();
+      if (this.markAgain) {
+        this.markAgain = false;
+        this.kickBridgeMarker();
+        return;
+      }
+      this.markerTimer = setTimeout(() => this.kickBridgeMarker(), MARKER_PERIOD_MS);
+    });
   }
 
   stop(): void {
     this.stopped = true;
     this.migrations.stop();
     if (this.markerTimer) clearTimeout(this.markerTimer);
-    for (const i of [this.vmis, this.nads, this.dvs, this.nodes, this.claims]) i.stop();
+    for (const i of [this.vmis, this.nads, this.nodes]) i.stop();
     this.queue.stop();
-  }
-
-  /** An IPAMClaim `<vm>.<network>` changed: its VMI (named like the VM) may be waiting for it. */
-  private kickClaimOwner(c: KubeObject): void {
-    const vm = c.metadata.labels?.['kubevirt.io/vm'] ?? (c.metadata.name ?? '').split('.')[0];
-    if (vm && this.vmis.get(`${c.metadata.namespace ?? ''}/${vm}`)) this.queue.add(`${c.metadata.namespace ?? ''}/${vm}`);
   }
 
   private runtimeFor(kind: string | undefined): VmRuntime {
@@ -218,12 +233,41 @@ export class VmHandler {
     return out;
   }
 
-  /** The IPAMClaim's address (`192.168.254.3/24` → the address), or a LaunchError while IPAM has not answered. */
-  private claimedIp(namespace: string, claim: string): string {
-    const c = this.claims.get(`${namespace}/${claim}`);
-    const ip = (c?.status as { ips?: string[] } | undefined)?.ips?.find((x) => !x.includes(':'));
-    if (!ip) throw new LaunchError('IPAMPending', `waiting for IPAMClaim ${namespace}/${claim} to get an address`);
-    return ip.split('/')[0]!;
+  /**
+   * The IPAMClaim's address (`192.168.254.3/24` → the address), or a LaunchError while IPAM has not answered
+   * (the launch is retried). `fresh`: read it from the API even when known (the VMI launching here).
+   */
+  private async claimedIp(namespace: string, claim: string, fresh: boolean): Promise<string> {
+    const key = `${namespace}/${claim}`;
+    const known = this.claimIps.get(key);
+    if (known !== undefined && !fresh) return known;
+    const c = await this.client.get(R.ipamClaim, namespace, claim).catch((e: unknown) => {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    });
+    const ip = (c?.status as { ips?: string[] } | undefined)?.ips?.find((x) => !x.includes(':'))?.split('/')[0];
+    if (!ip) {
+      this.claimIps.delete(key);
+      throw new LaunchError('IPAMPending', `waiting for IPAMClaim ${key} to get an address`);
+    }
+    this.claimIps.set(key, ip);
+    return ip;
+  }
+
+  /** The DataVolumes the VMI's volumes name (`ns/name` → object), read when it launches. */
+  private async dataVolumesOf(vmi: KubeObject): Promise<Map<string, KubeObject>> {
+    const ns = vmi.metadata.namespace ?? '';
+    const names = ((vmi.spec as { volumes?: { dataVolume?: { name?: string } }[] } | undefined)?.volumes ?? [])
+      .flatMap((v) => (v.dataVolume?.name ? [v.dataVolume.name] : []));
+    const out = new Map<string, KubeObject>();
+    for (const name of names) {
+      const dv = await this.client.get(R.dataVolume, ns, name).catch((e: unknown) => {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      });
+      if (dv) out.set(`${ns}/${name}`, dv);
+    }
+    return out;
   }
 
   /**
@@ -254,10 +298,11 @@ export class VmHandler {
           continue;
         }
         if (p.binding !== 'udn' || p.network.config.name !== config.name) continue;
+        const own = adding !== undefined && v === adding.vmi;
         try {
-          reservations.push({ mac: p.mac, ip: this.claimedIp(v.metadata.namespace ?? '', p.network.claim), hostname: v.metadata.name ?? '' });
+          reservations.push({ mac: p.mac, ip: await this.claimedIp(v.metadata.namespace ?? '', p.network.claim, own), hostname: v.metadata.name ?? '' });
         } catch (e) {
-          if (adding && v === adding.vmi) throw e;
+          if (own) throw e;
         }
       }
     }
@@ -269,12 +314,14 @@ export class VmHandler {
   }
 
   private async launch(vmi: KubeObject): Promise<{ requeueAfter?: number } | void> {
+    // Read outside the try: an API error here is retried by the queue, it does not fail the VMI.
+    const dataVolumes = await this.dataVolumesOf(vmi);
     let plan;
     try {
       plan = planVmiLaunch({
         vmi,
         nads: new Map(this.nads.list().map((n) => [`${n.metadata.namespace ?? ''}/${n.metadata.name ?? ''}`, n])),
-        dataVolumes: new Map(this.dvs.list().map((d) => [`${d.metadata.namespace ?? ''}/${d.metadata.name ?? ''}`, d])),
+        dataVolumes,
         defaultRuntime: this.opts.defaultRuntime,
       });
     } catch (e) {
@@ -340,7 +387,7 @@ export class VmHandler {
   private async prepareMigrationLauncher(vmi: KubeObject, launcherId: string, runtime: VmRuntime): Promise<{ netns: string; nics: NicLaunch[]; podIp?: string }> {
     const plan = planVmiLaunch({
       vmi, nads: new Map(this.nads.list().map((n) => [`${n.metadata.namespace ?? ''}/${n.metadata.name ?? ''}`, n])),
-      dataVolumes: new Map(this.dvs.list().map((d) => [`${d.metadata.namespace ?? ''}/${d.metadata.name ?? ''}`, d])),
+      dataVolumes: await this.dataVolumesOf(vmi),
       defaultRuntime: this.opts.defaultRuntime,
     });
     let podIp: string | undefined;
@@ -488,6 +535,8 @@ export class VmHandler {
     await this.opts.plumbing.teardownLauncher(launcherIdOf(vmi));
     const ip = vmi.metadata.annotations?.[POD_IP_ANNOTATION];
     if (ip) this.reservedPodIps.delete(ip);
+    const claims = `${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}.`;
+    for (const k of this.claimIps.keys()) if (k.startsWith(claims)) this.claimIps.delete(k);
     const fins = vmi.metadata.finalizers ?? [];
     if (fins.includes(VMI_FINALIZER)) {
       await this.client.patch(R.vmi, vmi.metadata.namespace, vmi.metadata.name ?? '', 'json', [
