@@ -14,6 +14,7 @@ import { indexUdnNads, type OvnNetConfig } from '../../common/kubevirt/udn-attac
 
 import { BRIDGE_RESOURCE_PREFIX } from '../../common/kubevirt/cni-config.js';
 import { Semaphore } from '../../common/semaphore.js';
+import { KeyedSerializer } from '../../common/keyed-serializer.js';
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -79,6 +80,8 @@ export class VmHandler {
    * life; a launch always reads its own claims afresh.
    */
   private readonly claimIps = new Map<string, string>();
+  /** One reservation write at a time per network (ensureUdn). */
+  private readonly udnLocks = new KeyedSerializer();
   /** Looks at a running guest still without its address, per VMI key: the backoff of the next look. */
   private readonly ipWaits = new Map<string, number>();
   private podNetwork = '';
@@ -275,6 +278,14 @@ export class VmHandler {
    * DHCP reservations of this node's VMs on it (`adding`: the VMI being launched, not yet Running).
    */
   private async ensureUdn(config: OvnNetConfig, nadKey: string, adding?: { vmi: KubeObject; nic: PlannedNic }): Promise<{ bridge: string; mtu: number }> {
+    // The launching VMI's own address first (IPAMPending retries the launch), outside the network's lock.
+    if (adding?.nic.binding === 'udn') await this.claimedIp(adding.vmi.metadata.namespace ?? '', adding.nic.network.claim, true);
+    // Each call hands the DHCP daemon the network's whole reservation list: the list is made inside the
+    // lock, so the last write of concurrent launches is the one that knows of all of them.
+    return this.udnLocks.run(config.name, () => this.ensureUdnLocked(config, nadKey, adding));
+  }
+
+  private async ensureUdnLocked(config: OvnNetConfig, nadKey: string, adding?: { vmi: KubeObject; nic: PlannedNic }): Promise<{ bridge: string; mtu: number }> {
     const nad = this.nads.get(nadKey);
     const vni = Number(nad?.metadata.annotations?.['k8s.ovn.org/network-id']);
     if (!Number.isInteger(vni) || vni < 1) throw new LaunchError('IPAMPending', `network ${config.name} has no network id yet`);
@@ -300,9 +311,10 @@ export class VmHandler {
         if (p.binding !== 'udn' || p.network.config.name !== config.name) continue;
         const own = adding !== undefined && v === adding.vmi;
         try {
-          reservations.push({ mac: p.mac, ip: await this.claimedIp(v.metadata.namespace ?? '', p.network.claim, own), hostname: v.metadata.name ?? '' });
+          reservations.push({ mac: p.mac, ip: await this.claimedIp(v.metadata.namespace ?? '', p.network.claim, false), hostname: v.metadata.name ?? '' });
         } catch (e) {
           if (own) throw e;
+          this.opts.log(`network ${config.name}: no DHCP reservation for ${v.metadata.namespace ?? ''}/${v.metadata.name ?? ''} this time: ${(e as Error).message}`);
         }
       }
     }
