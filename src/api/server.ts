@@ -99,6 +99,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** listen(2) backlog: deeper than Node's 511, for reconnect storms of many agents (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
 const OPEN_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz', '/console/config']);
 
 /** The built console; `VIRTNET_CONSOLE_DIR` points elsewhere (tests of a console build of their own). */
@@ -288,13 +290,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningSer
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
+    // A deep accept queue: a hundred agents reconnecting at once must queue, not be refused (EAGAIN).
+    server.listen({ port: opts.port, host: opts.host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   if (unixServer && opts.socketPath) {
     rmSync(opts.socketPath, { force: true });
     await new Promise<void>((resolve, reject) => {
       unixServer.once('error', reject);
-      unixServer.listen(opts.socketPath, () => resolve());
+      unixServer.listen({ path: opts.socketPath, backlog: LISTEN_BACKLOG }, () => resolve());
     });
     chmodSync(opts.socketPath, 0o600);
   }

@@ -34,14 +34,22 @@ export function nodeTokenPath(dataDir: string, node: string): string {
 /** How agents reach the API: the unix socket with the node's kubeconfig, or by URL over the machine network. */
 export type AgentConnection = { mode: 'socket' } | { mode: 'host'; server: string; ca: string };
 
-/** The agent's command line for one node (pure; `virtnetBin` is bin/virtnet.js). */
+/**
+ * How much lower than the control plane agents of scale-out mode run (nice). Lab hosts share the machine's
+ * CPUs with the API servers, etcd and the balancer; on hosts of their own they would not take the control
+ * plane's CPU, and a hundred busy agents must not starve it into missing its health checks and leases.
+ */
+export const AGENT_NICE = 10;
+
+/** The agent's command line for one node, program first (pure; `virtnetBin` is bin/virtnet.js). */
 export function agentArgv(plan: LabPlan, node: LabPlan['nodes'][number], virtnetBin: string, nodePath = process.execPath,
   conn: AgentConnection = { mode: 'socket' }): string[] {
   const api = conn.mode === 'socket'
     ? ['--kubeconfig', nodeKubeconfigPath(plan.dataDir, node.name)]
     : ['--server', conn.server, '--ca', conn.ca, '--token-file', nodeTokenPath(plan.dataDir, node.name)];
   return [
-    `--net=/run/netns/${node.netns}`, '--', nodePath, virtnetBin, 'agent',
+    ...(conn.mode === 'host' ? ['nice', '-n', String(AGENT_NICE)] : []),
+    'nsenter', `--net=/run/netns/${node.netns}`, '--', nodePath, virtnetBin, 'agent',
     '--node', node.name, '--netns', node.netns, '--data', plan.dataDir, ...api,
     '--labels', JSON.stringify(node.labels), '--address', node.address, '--api-address', plan.controlPlane.address,
     '--vm-prefix', plan.prefix,
@@ -53,7 +61,8 @@ export function startAgents(plan: LabPlan, virtnetBin: string, conn: AgentConnec
   for (const node of plan.nodes) {
     const log = agentLogFile(plan, node.name);
     const fd = openSync(log, 'a');
-    const child = spawn('nsenter', agentArgv(plan, node, virtnetBin, process.execPath, conn), { detached: true, stdio: ['ignore', fd, fd] });
+    const [file, ...args] = agentArgv(plan, node, virtnetBin, process.execPath, conn) as [string, ...string[]];
+    const child = spawn(file, args, { detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     child.unref();
     out.push({ node: node.name, pid: child.pid ?? -1, log });

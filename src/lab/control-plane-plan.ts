@@ -109,7 +109,7 @@ export function renderHaproxyConfig(bind: string, servers: readonly { name: stri
     'backend apiservers',
     '  balance roundrobin',
     // A dead server's watches are cut at once, so agents resume on a live one instead of waiting on a timeout.
-    '  default-server check inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions',
+    '  default-server check inter 1s fall 3 rise 2 on-marked-down shutdown-sessions',
     ...servers.map((s) => `  server ${s.name} unix@${s.socket}`),
     '',
   ].join('\n');

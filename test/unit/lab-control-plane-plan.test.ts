@@ -70,7 +70,9 @@ describe('agents in scale-out mode', () => {
     assert.equal(argv[argv.indexOf('--server') + 1], 'https://10.89.1.10:6443');
     assert.equal(argv[argv.indexOf('--token-file') + 1], '/var/lib/vn/nodes/worker-0.token');
     assert.ok(!argv.includes('--kubeconfig') && !argv.includes('--socket'));
+    assert.deepEqual(argv.slice(0, 5), ['nice', '-n', '10', 'nsenter', `--net=/run/netns/${lab.nodes[0]!.netns}`], 'below the control plane, in the node\'s namespace');
     const local = agentArgv(lab, lab.nodes[0]!, '/opt/virtnet/bin/virtnet.js', '/usr/bin/node');
+    assert.equal(local[0], 'nsenter');
     assert.equal(local[local.indexOf('--kubeconfig') + 1], '/var/lib/vn/nodes/worker-0.kubeconfig');
   });
 });

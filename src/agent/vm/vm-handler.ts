@@ -35,6 +35,7 @@ export const CONSOLE_SOCKET_ANNOTATION = 'virtnet.io/console-socket';
 const LAUNCH_SLOTS = 4;
 const QUEUE_WORKERS = 64;
 const MARKER_PERIOD_MS = 30_000;
+const POD_SYNC_COALESCE_MS = 1000;
 
 interface Condition { type: string; status: string; reason?: string; message?: string; lastProbeTime?: null; lastTransitionTime?: string }
 interface VmiStatusIface { name?: string; mac?: string; interfaceName?: string; ipAddress?: string; ipAddresses?: string[]; infoSource?: string; queueCount?: number; linkState?: string; podInterfaceName?: string }
@@ -82,11 +83,14 @@ export class VmHandler {
   private readonly claimIps = new Map<string, string>();
   /** One reservation write at a time per network (ensureUdn). */
   private readonly udnLocks = new KeyedSerializer();
+  /** Launches waiting for their IPAMClaim's address, per VMI key: the backoff of the next look. */
+  private readonly ipamWaits = new Map<string, number>();
   /** Looks at a running guest still without its address, per VMI key: the backoff of the next look. */
   private readonly ipWaits = new Map<string, number>();
   private podNetwork = '';
   private markerTimer: NodeJS.Timeout | undefined;
   private marking = false;
+  private podSyncPending = false;
   private markAgain = false;
   private lastCapacity = '';
   private stopped = false;
@@ -104,7 +108,7 @@ export class VmHandler {
       prepareLauncher: (vmi, launcherId, runtime) => this.prepareMigrationLauncher(vmi, launcherId, runtime),
       teardownLauncher: (id) => this.opts.plumbing.teardownLauncher(id),
     });
-    this.nodes.addHandlers({ onAdd: () => this.queue.add('@pod-network'), onUpdate: () => this.queue.add('@pod-network'), onDelete: () => this.queue.add('@pod-network') });
+    this.nodes.addHandlers({ onAdd: () => this.podNetworkChanged(), onUpdate: () => this.podNetworkChanged(), onDelete: () => this.podNetworkChanged() });
   }
 
   async start(): Promise<void> {
@@ -164,6 +168,7 @@ export class VmHandler {
     if (launchedUid !== undefined && (vmi?.metadata.uid !== launchedUid || st.phase !== 'Scheduled')) this.launched.delete(key);
     if (!vmi) {
       this.ipWaits.delete(key);
+      this.ipamWaits.delete(key);
       return;
     }
     if (st.nodeName !== this.opts.node) return;
@@ -342,10 +347,12 @@ export class VmHandler {
     }
     const key = `${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}`;
     let runtime: VmRuntime | undefined;
+    let plumbed = false;
     let started = false;
     try {
       runtime = this.runtimeFor(plan.runtime);
       const nics = await this.launcherNics(vmi, plan.nics);
+      plumbed = true;
       const launcher = await this.opts.plumbing.setupLauncher(plan.id, nics, runtime.kind === 'qemu');
       await runtime.start({
         id: plan.id, hostNetns: launcher.netns, hostname: vmi.metadata.name ?? plan.id, nics: launcher.nics,
@@ -369,6 +376,7 @@ export class VmHandler {
         },
       });
       this.launched.set(key, vmi.metadata.uid ?? '');
+      this.ipamWaits.delete(key);
       this.opts.log(`vmi ${key}: running (${runtime.kind}, launcher ${launcher.netns})`);
       return { requeueAfter: 500 };
     } catch (e) {
@@ -376,9 +384,15 @@ export class VmHandler {
       // down when the Running status was written, is back).
       const rt = runtime as VmRuntime | undefined; // assigned in the try, whatever flow analysis says
       if (started) await rt?.stop(plan.id).catch(() => undefined);
-      await this.opts.plumbing.teardownLauncher(plan.id).catch(() => undefined);
-      // IPAM answers through the IPAMClaim: wait for it (its update requeues the VMI too).
-      if (e instanceof LaunchError && e.reason === 'IPAMPending') return { requeueAfter: 1000 };
+      // Nothing to undo before the launcher's setup began (a launch waiting for IPAM retries cheaply).
+      if (plumbed) await this.opts.plumbing.teardownLauncher(plan.id).catch(() => undefined);
+      // IPAM answers through the IPAMClaim, read again after a backoff (0.25 s doubling to 4 s): this
+      // agent does not watch every claim of the cluster.
+      if (e instanceof LaunchError && e.reason === 'IPAMPending') {
+        const n = (this.ipamWaits.get(key) ?? 0) + 1;
+        this.ipamWaits.set(key, n);
+        return { requeueAfter: 250 * 2 ** Math.min(n - 1, 4) };
+      }
       // Left over from a launch an earlier agent process began and never finished (killed mid-way): the
       // launcher is gone now, the VM goes too; then try again rather than fail the VMI.
       const leftoverVm = !started && rt !== undefined && /already exists/.test((e as Error).message) &&
@@ -588,6 +602,20 @@ export class VmHandler {
     await this.opts.plumbing.ensurePodNetwork({ slice, peers });
     this.podNetwork = want;
     for (const v of this.vmis.list()) this.queue.add(`${v.metadata.namespace ?? ''}/${v.metadata.name ?? ''}`);
+  }
+
+  /**
+   * A Node changed: the pod network's peers may have. Looked at once a second at most: while a hundred
+   * nodes join, every one of them would otherwise rewrite its routes, nft table and sysctls per join.
+   */
+  private podNetworkChanged(): void {
+    if (this.podSyncPending) return;
+    this.podSyncPending = true;
+    const t = setTimeout(() => {
+      this.podSyncPending = false;
+      this.queue.add('@pod-network');
+    }, POD_SYNC_COALESCE_MS);
+    t.unref();
   }
 
   /** bridge-marker: the node's bridges as `bridge.network.kubevirt.io/<bridge>` capacity and allocatable. */
