@@ -214,6 +214,10 @@ describe('Layer2 UDN data plane on the kernel', { skip }, () => {
     assert.equal(dhcp(vms.b3)?.ip, '192.168.254.12');
     const stranger = standInVm('x', N1, a1.bridge, '02:5a:00:00:01:99', a1.mtu);
     assert.equal(dhcp(stranger, 2), undefined, 'an unknown MAC gets no lease');
+    // Every DISCOVER above stayed on its node: the rule keeping DHCP off the overlay counted them.
+    const rules = inNs(N1, 'nft', 'list', 'chain', 'bridge', 'vn_udn', 'forward');
+    const kept = /oifname "vnx\*" udp dport 67 counter packets (\d+)/.exec(rules);
+    assert.ok(kept && Number(kept[1]) > 0, `DHCP broadcasts kept off the overlay on n1:\n${rules}`);
   });
 
   it('VMs reach each other across nodes over VXLAN, A and B with the same addresses at once, each at its local gateway', () => {

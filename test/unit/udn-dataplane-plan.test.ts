@@ -140,6 +140,8 @@ describe('the node plan', () => {
       'iifname "vnx*" ether saddr & ff:ff:ff:00:00:00 == 0a:76:6e:00:00:00 counter drop',
       'iifname "vnr*" oifname "vnx*" counter drop',
       'iifname "vnx*" oifname "vnr*" counter drop',
+      'oifname "vnx*" udp dport 67 counter drop',
+      'iifname "vnx*" udp dport 67 counter drop',
     ]) assert.ok(s.includes(rule), rule);
     assert.ok(s.startsWith('add table inet vn_udn\ndelete table inet vn_udn\n'), 'replaced atomically');
   });

@@ -180,6 +180,10 @@ export function renderNodeNft(uplink: string, clusterCidr: string): string {
     // the other nodes' VMs (their ARP for the gateway, their DHCP) are served by their own.
     '    iifname "vnr*" oifname "vnx*" counter drop',
     '    iifname "vnx*" oifname "vnr*" counter drop',
+    // A VM's DHCP is its own node's router's to answer (OVN answers it on the node too): its broadcasts do
+    // not flood the overlay, where every other node's VMs would get a copy of every retry of every VM.
+    '    oifname "vnx*" udp dport 67 counter drop',
+    '    iifname "vnx*" udp dport 67 counter drop',
     '  }',
     '}',
     '',
