@@ -9,6 +9,12 @@ import { migrationNodesOf, nodeDecision, nodeNameOf, vmiNodesOf, type NodeGraph 
 const VMI_PREFIX = '/registry/kubevirt.io/virtualmachineinstances/';
 const VMIM_PREFIX = '/registry/kubevirt.io/virtualmachineinstancemigrations/';
 
+/** A node's write of a VMI or a migration: decided by the graph. */
+function graphed(a: RequestAttributes): boolean {
+  return a.resourceRequest && a.apiGroup === 'kubevirt.io' && a.name !== '' && (a.verb === 'update' || a.verb === 'patch')
+    && (a.resource === 'virtualmachineinstances' || a.resource === 'virtualmachineinstancemigrations');
+}
+
 class NodeIndex {
   private readonly nodes = new Map<string, string[]>();
   private watch: Watch | undefined;
@@ -60,9 +66,15 @@ export class NodeAuthorizer implements Authorizer, NodeGraph {
     return this.vmims.get(namespace, name);
   }
 
-  authorize(attrs: RequestAttributes): AuthorizationResult {
+  async authorize(attrs: RequestAttributes): Promise<AuthorizationResult> {
     const node = nodeNameOf(attrs.user);
     if (node === undefined) return { decision: 'no-opinion', reason: '' };
-    return nodeDecision(node, attrs, this);
+    const d = nodeDecision(node, attrs, this);
+    if (d.decision === 'allow' || !graphed(attrs)) return d;
+    // The graph follows the store by a watch, which lags a write made through another API server (the
+    // scheduler placing a VMI, a migration picking its target): before saying no, the object itself.
+    const obj = await this.store.get(`${attrs.resource === 'virtualmachineinstances' ? VMI_PREFIX : VMIM_PREFIX}${attrs.namespace}/${attrs.name}`);
+    const nodes = obj === undefined ? [] : (attrs.resource === 'virtualmachineinstances' ? vmiNodesOf : migrationNodesOf)(obj.object['status']);
+    return nodeDecision(node, attrs, { vmiNodes: () => nodes, migrationNodes: () => nodes });
   }
 }
