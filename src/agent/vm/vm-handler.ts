@@ -83,6 +83,8 @@ export class VmHandler {
   private readonly claimIps = new Map<string, string>();
   /** One reservation write at a time per network (ensureUdn). */
   private readonly udnLocks = new KeyedSerializer();
+  /** VMs started whose Running status write failed, per VMI key: the status to write again. */
+  private readonly unreported = new Map<string, { uid: string; report: Record<string, unknown> }>();
   /** Launches waiting for their IPAMClaim's address, per VMI key: the backoff of the next look. */
   private readonly ipamWaits = new Map<string, number>();
   /** Looks at a running guest still without its address, per VMI key: the backoff of the next look. */
@@ -169,6 +171,7 @@ export class VmHandler {
     if (!vmi) {
       this.ipWaits.delete(key);
       this.ipamWaits.delete(key);
+      this.unreported.delete(key);
       return;
     }
     if (st.nodeName !== this.opts.node) return;
@@ -182,12 +185,23 @@ export class VmHandler {
         if (!now || now.metadata.deletionTimestamp || nst.nodeName !== this.opts.node || nst.phase !== 'Scheduled') return;
         // Launched already: the informer has not seen the Running status yet (its event requeues the key).
         if (this.launched.get(key) === now.metadata.uid) return { requeueAfter: 500 };
+        const pending = this.unreported.get(key);
+        if (pending !== undefined && pending.uid === now.metadata.uid) return this.reportRunning(key, now, pending.report);
         return this.launch(now);
       });
       // While it migrates, the VM is the migration's (the source's runtime may let it go at any moment).
       case 'Running': return inFlight(st.migrationState) ? { requeueAfter: 1000 } : this.watchRunning(vmi);
       default: return;
     }
+  }
+
+  /** A launched VM's Running status, written again after a failed write (an error here retries with backoff). */
+  private async reportRunning(key: string, vmi: KubeObject, report: Record<string, unknown>): Promise<{ requeueAfter: number }> {
+    await this.patchVmi(vmi, report);
+    this.unreported.delete(key);
+    this.launched.set(key, vmi.metadata.uid ?? '');
+    this.opts.log(`vmi ${key}: running (its status written on a later try)`);
+    return { requeueAfter: 500 };
   }
 
   private async patchVmi(vmi: KubeObject, patch: Record<string, unknown>): Promise<void> {
@@ -315,8 +329,12 @@ export class VmHandler {
         }
         if (p.binding !== 'udn' || p.network.config.name !== config.name) continue;
         const own = adding !== undefined && v === adding.vmi;
+        // A VMI not running yet whose address this agent has not read is not being launched either (a launch
+        // reads its claim before it comes here): its own launch adds it, no need to ask the API now.
+        const ns = v.metadata.namespace ?? '';
+        if (!own && (v.status as VmiStatus | undefined)?.phase !== 'Running' && !this.claimIps.has(`${ns}/${p.network.claim}`)) continue;
         try {
-          reservations.push({ mac: p.mac, ip: await this.claimedIp(v.metadata.namespace ?? '', p.network.claim, false), hostname: v.metadata.name ?? '' });
+          reservations.push({ mac: p.mac, ip: await this.claimedIp(ns, p.network.claim, false), hostname: v.metadata.name ?? '' });
         } catch (e) {
           if (own) throw e;
           this.opts.log(`network ${config.name}: no DHCP reservation for ${v.metadata.namespace ?? ''}/${v.metadata.name ?? ''} this time: ${(e as Error).message}`);
@@ -363,7 +381,7 @@ export class VmHandler {
       started = true;
       const fresh = this.vmis.get(key) ?? vmi;
       const st = (fresh.status ?? {}) as VmiStatus;
-      await this.patchVmi(fresh, {
+      const report = {
         metadata: { annotations: { [RUNTIME_ANNOTATION]: runtime.kind, [STATE_ANNOTATION]: this.opts.stateRoots[runtime.kind] ?? '',
           [PREFIX_ANNOTATION]: this.opts.runtimePrefix, [CONSOLE_SOCKET_ANNOTATION]: runtime.consoleSocket(plan.id) } },
         status: {
@@ -374,7 +392,16 @@ export class VmHandler {
             { type: 'Synchronized', status: 'True' },
           ], kubeTime()),
         },
-      });
+      };
+      try {
+        await this.patchVmi(fresh, report);
+      } catch (e) {
+        // The VM runs; only its report is missing (a slow API may even have applied it): keep the VM and
+        // report again, rather than tear a running VM down and launch it anew.
+        this.unreported.set(key, { uid: vmi.metadata.uid ?? '', report });
+        this.opts.log(`vmi ${key}: running, its Running status not written yet: ${(e as Error).message}`);
+        return { requeueAfter: 1000 };
+      }
       this.launched.set(key, vmi.metadata.uid ?? '');
       this.ipamWaits.delete(key);
       this.opts.log(`vmi ${key}: running (${runtime.kind}, launcher ${launcher.netns})`);
@@ -561,6 +588,7 @@ export class VmHandler {
     await this.opts.plumbing.teardownLauncher(launcherIdOf(vmi));
     const ip = vmi.metadata.annotations?.[POD_IP_ANNOTATION];
     if (ip) this.reservedPodIps.delete(ip);
+    this.unreported.delete(`${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}`);
     const claims = `${vmi.metadata.namespace ?? ''}/${vmi.metadata.name ?? ''}.`;
     for (const k of this.claimIps.keys()) if (k.startsWith(claims)) this.claimIps.delete(k);
     const fins = vmi.metadata.finalizers ?? [];
