@@ -195,10 +195,12 @@ describe('resolv.conf', () => {
 });
 
 describe('netns command lines', () => {
-  it('uses -n for iproute2 and ip netns exec otherwise', () => {
+  it('uses -n for iproute2, nsenter --net for nft and sysctl, ip netns exec otherwise', () => {
     assert.deepEqual(commandArgv('ip', ['link', 'show'], 'vn-x'), ['ip', '-n', 'vn-x', 'link', 'show']);
     assert.deepEqual(commandArgv('bridge', ['vlan', 'show'], 'vn-x'), ['bridge', '-n', 'vn-x', 'vlan', 'show']);
-    assert.deepEqual(commandArgv('sysctl', ['-w', 'a=1'], 'vn-x'), ['ip', 'netns', 'exec', 'vn-x', 'sysctl', '-w', 'a=1']);
+    assert.deepEqual(commandArgv('sysctl', ['-w', 'a=1'], 'vn-x'), ['nsenter', '--net=/run/netns/vn-x', 'sysctl', '-w', 'a=1']);
+    assert.deepEqual(commandArgv('nft', ['-f', '-'], 'vn-x'), ['nsenter', '--net=/run/netns/vn-x', 'nft', '-f', '-']);
+    assert.deepEqual(commandArgv('dnsmasq', ['-k'], 'vn-x'), ['ip', 'netns', 'exec', 'vn-x', 'dnsmasq', '-k']);
     assert.deepEqual(commandArgv('ip', ['link']), ['ip', 'link']);
     assert.throws(() => commandArgv('ip', [], '../etc'), /invalid network namespace name/);
     assert.throws(() => commandArgv('ip', [], 'a b'), /invalid network namespace name/);
