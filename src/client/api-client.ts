@@ -166,6 +166,14 @@ export class ApiClient {
     return this.raw<T>('GET', resourcePath(ref, namespace, name, subresource));
   }
 
+  /** The object, or undefined when it does not exist (404); other errors reject as with get. */
+  getIfExists<T = KubeObject>(ref: ResourceRef, namespace: string | undefined, name: string): Promise<T | undefined> {
+    return this.get<T>(ref, namespace, name).catch((e: unknown) => {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    });
+  }
+
   async list<T = KubeObject>(ref: ResourceRef, namespace?: string, opts: ListOptions = {}): Promise<{ items: T[]; resourceVersion: string }> {
     const q = new URLSearchParams();
     if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);

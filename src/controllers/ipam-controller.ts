@@ -339,7 +339,7 @@ export class IpamController {
     let ownerExists = inUse || (await this.ownerExists(ns, owner, true));
     if (claimFate(claim, { ownerExists, inUse }) === 'keep') return;
     // About to free addresses: ask the API itself, not a cache that may lag behind.
-    vmi = await this.client.get<KubeObject>(R.vmi, ns, owner.name).catch((e: unknown) => { if (isNotFound(e)) return undefined; throw e; });
+    vmi = await this.client.getIfExists(R.vmi, ns, owner.name);
     inUse = claimInUse(claim, vmi);
     ownerExists = inUse || (await this.ownerExists(ns, owner));
     if (claimFate(claim, { ownerExists, inUse }) === 'keep') return;

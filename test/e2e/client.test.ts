@@ -2,7 +2,7 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServerProcess, until } from '../support/server-process.js';
-import { ApiClient, ApiError, Informer, R, isNotFound } from '../../src/client/index.js';
+import { ApiClient, ApiError, Informer, R, isNotFound, optionsFromKubeconfig } from '../../src/client/index.js';
 import type { KubeObject } from '../../src/common/object.js';
 
 describe('client', () => {
@@ -28,6 +28,11 @@ describe('client', () => {
     assert.deepEqual(l.items.map((i) => i.metadata.name), ['a']);
     await c.delete(R.configMap, 'default', 'a');
     await assert.rejects(c.get(R.configMap, 'default', 'a'), (e: unknown) => isNotFound(e) && (e as ApiError).message === 'configmaps "a" not found');
+    assert.equal(await c.getIfExists(R.configMap, 'default', 'a'), undefined, 'a deleted object is undefined, not an error');
+    assert.equal((await c.getIfExists(R.configMap, 'default', 'b'))?.metadata.name, 'b');
+    const stranger = new ApiClient({ ...optionsFromKubeconfig(s.kubeconfig, 'virtnet-test'), token: 'not-a-token' });
+    cleanups.push(() => stranger.close());
+    await assert.rejects(stranger.getIfExists(R.configMap, 'default', 'b'), (e: unknown) => e instanceof ApiError && e.code === 401, 'only a 404 is undefined');
     await assert.rejects(c.create(R.configMap, 'default', { metadata: { name: 'b' } }), (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists');
   });
 

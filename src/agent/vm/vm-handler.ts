@@ -263,10 +263,7 @@ export class VmHandler {
     const key = `${namespace}/${claim}`;
     const known = this.claimIps.get(key);
     if (known !== undefined && !fresh) return known;
-    const c = await this.client.get(R.ipamClaim, namespace, claim).catch((e: unknown) => {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    });
+    const c = await this.client.getIfExists(R.ipamClaim, namespace, claim);
     const ip = (c?.status as { ips?: string[] } | undefined)?.ips?.find((x) => !x.includes(':'))?.split('/')[0];
     if (!ip) {
       this.claimIps.delete(key);
@@ -283,10 +280,7 @@ export class VmHandler {
       .flatMap((v) => (v.dataVolume?.name ? [v.dataVolume.name] : []));
     const out = new Map<string, KubeObject>();
     for (const name of names) {
-      const dv = await this.client.get(R.dataVolume, ns, name).catch((e: unknown) => {
-        if (isNotFound(e)) return undefined;
-        throw e;
-      });
+      const dv = await this.client.getIfExists(R.dataVolume, ns, name);
       if (dv) out.set(`${ns}/${name}`, dv);
     }
     return out;
