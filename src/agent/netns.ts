@@ -58,6 +58,9 @@ export function checkNetnsName(name: string): void {
   }
 }
 
+/** Where `ip netns add` bind-mounts named namespaces (what `nsenter --net=` and `ip netns list` read). */
+export const NETNS_DIR = '/run/netns';
+
 const NET_ONLY = new Set(['nft', 'sysctl']);
 
 /** The argument vector actually executed: `[file, ...args]`. */
@@ -67,7 +70,7 @@ export function commandArgv(cmd: string, args: readonly string[], netns?: string
   if (cmd === 'ip' || cmd === 'bridge') return [cmd, '-n', netns, ...args];
   // nft and sysctl see only the network namespace: entering just that one spares them the mount namespace
   // and /sys remount of `ip netns exec`, which queue behind every other namespace change on a busy host.
-  if (NET_ONLY.has(cmd)) return ['nsenter', `--net=/run/netns/${netns}`, cmd, ...args];
+  if (NET_ONLY.has(cmd)) return ['nsenter', `--net=${NETNS_DIR}/${netns}`, cmd, ...args];
   return ['ip', 'netns', 'exec', netns, cmd, ...args];
 }
 

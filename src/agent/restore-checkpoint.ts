@@ -3,6 +3,7 @@
 // before that apply, and the policy handler then applies the policy again as for any unfinished enactment.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { NETNS_DIR } from './netns.js';
 import { applyNetworkState } from './apply-network-state.js';
 import { checkpointPath, claimCheckpoint, discard, reclaimAbandoned, release, type CheckpointPolicy, type Claimed } from './checkpoint.js';
 import { leftoverCheckpointAction, restoredMessage } from './interrupted-apply.js';
@@ -39,7 +40,7 @@ export async function restoreInterruptedApply(o: RestoreOptions): Promise<Restor
   if (!claimed) return undefined;
   const cp = claimed.checkpoint;
   const policy = cp.policy;
-  const action = leftoverCheckpointAction(cp, { node: o.node, netns: o.netns, netnsExists: existsSync(join('/run/netns', o.netns)) });
+  const action = leftoverCheckpointAction(cp, { node: o.node, netns: o.netns, netnsExists: existsSync(join(NETNS_DIR, o.netns)) });
   if (action === 'foreign') {
     release(claimed);
     o.log(`leftover checkpoint ${path} is node ${cp.node ?? '?'}'s (netns ${cp.netns}), not ours: left alone`);

@@ -16,7 +16,7 @@ import {
   watcherPidPath, writeCheckpoint,
 } from '../agent/checkpoint.js';
 import type { Checkpoint, Claimed } from '../agent/checkpoint.js';
-import { checkNetnsName } from '../agent/netns.js';
+import { NETNS_DIR, checkNetnsName } from '../agent/netns.js';
 import { readCurrentState } from '../agent/nmstate/current-state.js';
 import type { CurrentState } from '../agent/nmstate/current-state.js';
 import { computeApply, renderPlanResult } from '../agent/nmstate/index.js';
@@ -79,7 +79,7 @@ function describe(t: Target): string {
 }
 
 function requireNamespace(t: Target): void {
-  if (!existsSync(join('/run/netns', t.netns))) {
+  if (!existsSync(join(NETNS_DIR, t.netns))) {
     throw new NmstateCliError(`network namespace ${t.netns} does not exist` +
       (t.node !== undefined ? ` (node ${t.node}: is its lab up?)` : ''));
   }
@@ -174,7 +174,7 @@ function setExpiry(path: string, id: string, timeoutSeconds: number): boolean {
 
 /** Applies a checkpoint's revert state (nothing to do when the namespace is gone). */
 async function applyRevert(cp: Checkpoint, log: (m: string) => void): Promise<string | undefined> {
-  if (!existsSync(join('/run/netns', cp.netns))) {
+  if (!existsSync(join(NETNS_DIR, cp.netns))) {
     log(`network namespace ${cp.netns} is gone: nothing to roll back`);
     return undefined;
   }

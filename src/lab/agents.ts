@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabPlan } from './lab-plan.js';
+import { NETNS_DIR } from '../agent/netns.js';
 
 export interface StartedAgent {
   node: string;
@@ -49,7 +50,7 @@ export function agentArgv(plan: LabPlan, node: LabPlan['nodes'][number], virtnet
     : ['--server', conn.server, '--ca', conn.ca, '--token-file', nodeTokenPath(plan.dataDir, node.name)];
   return [
     ...(conn.mode === 'host' ? ['nice', '-n', String(AGENT_NICE)] : []),
-    'nsenter', `--net=/run/netns/${node.netns}`, '--', nodePath, virtnetBin, 'agent',
+    'nsenter', `--net=${NETNS_DIR}/${node.netns}`, '--', nodePath, virtnetBin, 'agent',
     '--node', node.name, '--netns', node.netns, '--data', plan.dataDir, ...api,
     '--labels', JSON.stringify(node.labels), '--address', node.address, '--api-address', plan.controlPlane.address,
     '--vm-prefix', plan.prefix,

@@ -1,6 +1,7 @@
 // Starts the lab's scale-out control plane (control-plane-plan.ts): etcd members, then the API servers one
 // after another (the first creates the PKI, tokens and kubeconfig the others share), then haproxy in the
 // control-plane namespace. Each step waits until its part answers, and a failure names the log to read.
+import { NETNS_DIR } from '../agent/netns.js';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -133,7 +134,7 @@ async function startParts(cp: ControlPlanePlan, record: ControlPlaneRecord, say:
   }
 
   writeFileSync(cp.lb.configFile, cp.lb.config);
-  const lbPid = startDetached(['nsenter', `--net=/run/netns/${cp.lb.netns}`, '--', ...cp.lb.argv], cp.lb.log);
+  const lbPid = startDetached(['nsenter', `--net=${NETNS_DIR}/${cp.lb.netns}`, '--', ...cp.lb.argv], cp.lb.log);
   record.lb.pid = lbPid;
   await waitFor('haproxy', cp.lb.log, lbPid, 15_000, async () => {
     const r = await run('ss', ['-Hltn', `sport = :${cp.lb.port}`], { netns: cp.lb.netns });

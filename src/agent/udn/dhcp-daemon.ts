@@ -12,6 +12,7 @@ import { buildDhcp, parseDhcp } from './dhcp-packet.js';
 import { reservationIndex, respond } from './dhcp-responder.js';
 import type { DhcpNetworkConfig, Reservation } from './dhcp-responder.js';
 import { logExec } from '../exec-log.js';
+import { NETNS_DIR } from '../netns.js';
 
 interface Served {
   cfg: DhcpNetworkConfig;
@@ -35,7 +36,7 @@ const log = (msg: string): void => { process.stderr.write(`${new Date().toISOStr
 
 function netnsInode(name: string): number | undefined {
   try {
-    return statSync(`/run/netns/${name}`).ino;
+    return statSync(`${NETNS_DIR}/${name}`).ino;
   } catch {
     return undefined;
   }

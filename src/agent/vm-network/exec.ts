@@ -4,12 +4,10 @@
 
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CommandError, checkNetnsName, run } from '../netns.js';
+import { CommandError, NETNS_DIR, checkNetnsName, run } from '../netns.js';
 import { VmNetworkError } from './error.js';
 
 export const STEP_TIMEOUT_MS = 10_000;
-/** Where `ip netns add` mounts named namespaces. */
-export const NETNS_DIR = '/run/netns';
 
 // `ip -batch` splits on whitespace and treats quotes, `#` and backslashes specially.
 const BATCH_TOKEN = /^[^\s"'#\\]+$/;

@@ -1,6 +1,6 @@
 // VmPlumbing on the node's kernel: src/agent/vm-network (iproute2, nftables, dnsmasq).
 import { readdir } from 'node:fs/promises';
-import { NETNS_DIR } from '../vm-network/exec.js';
+import { NETNS_DIR } from '../netns.js';
 import type { NicLaunch } from '../../runtime/runtime.js';
 import { join } from 'node:path';
 import type { VmPlumbing, LauncherNic as HandlerNic, LauncherResult, PodNetworkInput, UdnNetworkInput } from './vm-plumbing.js';

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkNetnsName, run, runJson } from '../../agent/netns.js';
+import { NETNS_DIR, checkNetnsName, run, runJson } from '../../agent/netns.js';
 import { findExecutable } from '../../agent/nmstate/executor.js';
 import { checkVmId } from '../runtime.js';
 import type { ExecResult, GuestInterface, MigrationTarget, NicLaunch, RuntimeOptions, VmLaunch, VmRuntime, VmState }
@@ -32,7 +32,6 @@ import {
 } from './vm-record.js';
 import type { VmRecord } from './vm-record.js';
 
-const NETNS_DIR = '/run/netns';
 const DEFAULT_GRACE_MS = 2_000;
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 /** sockaddr_un.sun_path is 108 bytes with the terminating NUL. */
