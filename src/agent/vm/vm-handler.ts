@@ -90,12 +90,8 @@ export class VmHandler {
   /** Looks at a running guest still without its address, per VMI key: the backoff of the next look. */
   private readonly ipWaits = new Map<string, number>();
   private podNetwork = '';
-  private markerTimer: NodeJS.Timeout | undefined;
-  private marking = false;
   private podSyncPending = false;
-  private markAgain = false;
   private lastCapacity = '';
-  private stopped = false;
   private readonly migrations: MigrationAgent;
 
   constructor(private readonly client: ApiClient, private readonly opts: VmHandlerOptions) {
@@ -127,29 +123,11 @@ export class VmHandler {
    * each look is a netlink dump under the host's one RTNL lock, shared by all the lab's nodes.
    */
   kickBridgeMarker(): void {
-    if (this.stopped) return;
-    if (this.marking) {
-      this.markAgain = true;
-      return;
-    }
-    if (this.markerTimer) clearTimeout(this.markerTimer);
-    this.marking = true;
-    this.markBridges().catch((e: unknown) => this.opts.log(`bridge-marker: ${(e as Error).message}`)).finally(() => {
-      this.marking = false;
-      if (this.stopped) return;
-      if (this.markAgain) {
-        this.markAgain = false;
-        this.kickBridgeMarker();
-        return;
-      }
-      this.markerTimer = setTimeout(() => this.kickBridgeMarker(), MARKER_PERIOD_MS);
-    });
+    this.queue.add('@bridge-marker');
   }
 
   stop(): void {
-    this.stopped = true;
     this.migrations.stop();
-    if (this.markerTimer) clearTimeout(this.markerTimer);
     for (const i of [this.vmis, this.nads, this.nodes]) i.stop();
     this.queue.stop();
   }
@@ -164,6 +142,10 @@ export class VmHandler {
   private async reconcile(key: string): Promise<{ requeueAfter?: number } | void> {
     if (key === '@pod-network') return this.syncPodNetwork();
     if (key === '@gc') return this.collectGarbage();
+    if (key === '@bridge-marker') {
+      await this.markBridges().catch((e: unknown) => this.opts.log(`bridge-marker: ${(e as Error).message}`));
+      return { requeueAfter: MARKER_PERIOD_MS };
+    }
     const vmi = this.vmis.get(key);
     const st = (vmi?.status ?? {}) as VmiStatus;
     const launchedUid = this.launched.get(key);
