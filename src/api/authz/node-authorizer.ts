@@ -41,6 +41,12 @@ class NodeIndex {
   get(namespace: string, name: string): readonly string[] {
     return this.nodes.get(`${namespace}/${name}`) ?? [];
   }
+
+  /** The nodes of the object as the store has it now, past what the watch has brought. */
+  async read(store: Store, namespace: string, name: string): Promise<readonly string[]> {
+    const obj = await store.get(`${this.prefix}${namespace}/${name}`);
+    return obj === undefined ? [] : this.nodesOf(obj.object['status']);
+  }
 }
 
 export class NodeAuthorizer implements Authorizer, NodeGraph {
@@ -73,8 +79,7 @@ export class NodeAuthorizer implements Authorizer, NodeGraph {
     if (d.decision === 'allow' || !graphed(attrs)) return d;
     // The graph follows the store by a watch, which lags a write made through another API server (the
     // scheduler placing a VMI, a migration picking its target): before saying no, the object itself.
-    const obj = await this.store.get(`${attrs.resource === 'virtualmachineinstances' ? VMI_PREFIX : VMIM_PREFIX}${attrs.namespace}/${attrs.name}`);
-    const nodes = obj === undefined ? [] : (attrs.resource === 'virtualmachineinstances' ? vmiNodesOf : migrationNodesOf)(obj.object['status']);
+    const nodes = await (attrs.resource === 'virtualmachineinstances' ? this.vmis : this.vmims).read(this.store, attrs.namespace, attrs.name);
     return nodeDecision(node, attrs, { vmiNodes: () => nodes, migrationNodes: () => nodes });
   }
 }
